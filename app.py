@@ -1,0 +1,128 @@
+"""The application factory of spapi-auth."""
+
+import hashlib
+import hmac
+import json
+import os
+import sys
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from auth import redact
+from auth.crypto import generate_key
+from auth.settings import ConfigError
+from auth.settings import load_settings
+from auth.settings import read_environment
+
+DEV_SECRETS_FILE = "dev-secrets.json"
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the app; ``test_config`` replaces the environment in tests."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    values = read_environment(Path(app.root_path)) if test_config is None else dict(test_config)
+    testing = bool(values.get("TESTING"))
+    development = app.debug or values.get("SPAPI_ENV") == "development"
+    try:
+        settings = load_settings(values, dev_defaults=_dev_defaults(app, values, testing, development))
+    except ConfigError as error:
+        if testing:
+            raise
+        # Refuse to start, naming the setting: a half-configured app would fail later in
+        # front of a seller, in the middle of the five minutes a code lives.
+        sys.exit(f"spapi-auth cannot start: {error}")
+
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        TESTING=testing,
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        SESSION_COOKIE_NAME="__Host-spapi" if settings.https else "spapi_session",
+        SESSION_COOKIE_SECURE=settings.https,
+        SESSION_COOKIE_HTTPONLY=True,
+        # Lax, not Strict: Amazon's redirect back to us is a cross-site navigation and the
+        # cookie that binds the state to this browser must come with it.
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        SPAPI_SIMULATOR_APP_STATUS=values.get("SPAPI_SIMULATOR_APP_STATUS") or settings.app_status,
+        SPAPI_SIMULATOR_REDIRECT_URIS=values.get("SPAPI_SIMULATOR_REDIRECT_URIS") or settings.redirect_uri,
+    )
+    if settings.trusted_hosts or not (testing or development):
+        app.config["TRUSTED_HOSTS"] = list(settings.trusted_hosts) or [_host_of(settings.public_url)]
+    if test_config is not None:
+        app.config.update(
+            {k: v for k, v in test_config.items() if k.isupper() and k.startswith(("WTF_", "SERVER_"))}
+        )
+    hops = int(values.get("TRUST_PROXY_HOPS") or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    redact.install()
+    csrf.init_app(app)
+
+    from web import cli
+    from web import errors
+    from web import oauth
+    from web import public
+    from web import security
+    from web import services
+
+    services.init_app(app, settings)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(oauth.bp)
+    if settings.simulator:
+        from web import simulator
+
+        app.register_blueprint(simulator.bp)
+        csrf.exempt(simulator.token_endpoint)
+    return app
+
+
+def _host_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc
+
+
+def _dev_defaults(app: Flask, values: dict, testing: bool, development: bool) -> dict[str, str]:
+    """Defaults that make a bare checkout run: only in development and tests."""
+    if not (testing or development):
+        return {}
+    defaults = {
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+        "DATABASE_URL": "sqlite:///" + os.path.join(app.instance_path, "spapi.sqlite"),
+    }
+    defaults.update(_ephemeral_secrets() if testing else _stored_dev_secrets(app))
+    secret_key = values.get("SECRET_KEY") or defaults["SECRET_KEY"]
+    # The simulator is the only party that knows this secret besides us, so deriving it from
+    # the session key gives every process of one deployment the same value.
+    defaults["LWA_CLIENT_SECRET"] = (
+        "amzn1.oa2-cs.v1."
+        + hmac.new(secret_key.encode(), b"simulator-client-secret", hashlib.sha256).hexdigest()
+    )
+    return defaults
+
+
+def _ephemeral_secrets() -> dict[str, str]:
+    return {"SECRET_KEY": os.urandom(32).hex(), "TOKEN_ENCRYPTION_KEYS": generate_key()}
+
+
+def _stored_dev_secrets(app: Flask) -> dict[str, str]:
+    """Load development keys from the instance folder, generating them on first start."""
+    path = Path(app.instance_path) / DEV_SECRETS_FILE
+    if path.exists():
+        return json.loads(path.read_text())
+    secrets = _ephemeral_secrets()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump(secrets, handle)
+    print(f" * Generated development keys (SECRET_KEY, TOKEN_ENCRYPTION_KEYS) in {path}", file=sys.stderr)
+    return secrets

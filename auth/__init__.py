@@ -1,0 +1,1 @@
+"""The framework-free core of spapi-auth: SP-API authorization without Flask."""

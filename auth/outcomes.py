@@ -1,0 +1,43 @@
+"""Seller-facing texts for every way an authorization can end, from ``data/outcomes.toml``."""
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_FILE = Path(__file__).parent / "data" / "outcomes.toml"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to tell a person: what happened and what to do next."""
+
+    key: str
+    title: str
+    message: str
+    action: str
+    explain: str | None = None
+
+
+@functools.cache
+def _outcomes() -> dict[str, Outcome]:
+    with DATA_FILE.open("rb") as handle:
+        raw = tomllib.load(handle)
+    return {
+        f"{stage}.{kind}": Outcome(key=f"{stage}.{kind}", **entry)
+        for stage, kinds in raw.items()
+        for kind, entry in kinds.items()
+    }
+
+
+def outcome(stage: str, kind: str) -> Outcome:
+    """Return the outcome for ``stage.kind``, falling back to the stage's ``other`` entry."""
+    table = _outcomes()
+    return (
+        table.get(f"{stage}.{kind}") or table[f"{stage}.other" if f"{stage}.other" in table else "lwa.other"]
+    )
+
+
+def all_outcomes() -> dict[str, Outcome]:
+    """Return every outcome, keyed ``stage.kind``."""
+    return dict(_outcomes())

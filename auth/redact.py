@@ -1,0 +1,52 @@
+"""A logging filter that removes OAuth secrets from log lines, whoever writes them.
+
+The Werkzeug development server and most proxies log the request line with its query string,
+and the Redirect URI's query carries ``spapi_oauth_code`` and ``state``.
+"""
+
+import logging
+import re
+
+SECRET_PARAMS = (
+    "spapi_oauth_code",
+    "code",
+    "state",
+    "amazon_state",
+    "refresh_token",
+    "access_token",
+    "client_secret",
+    "mws_auth_token",
+)
+_PARAM_RE = re.compile(r"(?i)\b(" + "|".join(SECRET_PARAMS) + r")=([^&\s\"']+)")
+_TOKEN_RE = re.compile(r"Atz[ar]\|[A-Za-z0-9_\-|.+/=]+")
+
+
+def redact(text: str) -> str:
+    """Replace secret query values and LWA tokens in ``text`` with ``[redacted]``."""
+    text = _PARAM_RE.sub(lambda m: f"{m.group(1)}=[redacted]", text)
+    return _TOKEN_RE.sub("[redacted-token]", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrite every record's message with secrets removed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def install(logger_names: tuple[str, ...] = ("", "werkzeug", "gunicorn.access")) -> None:
+    """Attach the filter to the named loggers and their handlers (idempotent)."""
+    for name in logger_names:
+        logger = logging.getLogger(name)
+        targets = [logger, *logger.handlers]
+        for target in targets:
+            if not any(isinstance(f, RedactingFilter) for f in target.filters):
+                target.addFilter(RedactingFilter())
+    # These libraries log request details (botocore: the canonical request, with tokens) at
+    # DEBUG; keep them at WARNING whatever the root level is.
+    for noisy in ("botocore", "boto3", "urllib3", "authlib"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,202 @@
+"""Reading and checking the settings of the contract, from the environment and ``.env``.
+
+Validation happens once, at start-up: a deployment with a missing or malformed setting must
+refuse to start with a message naming the setting, not fail later in front of a seller.
+"""
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
+from dotenv import dotenv_values
+
+DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+SIMULATOR_PATH = "/simulator"
+REDIRECT_PATH = "/oauth/redirect"
+LOGIN_PATH = "/oauth/login"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+APP_STATUSES = ("draft", "published")
+
+APPLICATION_ID_RE = re.compile(r"amzn1\.(sp\.solution|sellerapps\.app)\.[A-Za-z0-9-]{8,64}")
+LWA_CLIENT_ID_RE = re.compile(r"amzn1\.application-oa2-client\.[A-Za-z0-9]{8,64}")
+
+# Identities the simulator registers for itself when no real app is configured. They have the
+# shape of real identifiers so that every format check runs unchanged against the simulator.
+SIMULATOR_APPLICATION_ID = "amzn1.sp.solution.5e1f0a7e-51a1-4c0d-9e5d-000000000001"
+SIMULATOR_CLIENT_ID = "amzn1.application-oa2-client.5e1f0a7e51a14c0d9e5d000000000001"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; ``setting`` names it."""
+
+    def __init__(self, setting: str, problem: str):
+        super().__init__(f"{setting}: {problem}")
+        self.setting = setting
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The checked settings of one running app."""
+
+    application_id: str
+    app_status: str
+    lwa_client_id: str
+    lwa_client_secret: str
+    public_url: str
+    lwa_token_url: str
+    database_url: str
+    secret_key: str
+    token_encryption_keys: tuple[str, ...]
+    simulator: bool = False
+    trusted_hosts: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def draft(self) -> bool:
+        """True when the app is a draft, which needs ``version=beta`` on Amazon's pages."""
+        return self.app_status == "draft"
+
+    @property
+    def redirect_uri(self) -> str:
+        """The OAuth Redirect URI to register with Amazon."""
+        return self.public_url + REDIRECT_PATH
+
+    @property
+    def login_uri(self) -> str:
+        """The OAuth Login URI to register with Amazon (Appstore workflow)."""
+        return self.public_url + LOGIN_PATH
+
+    @property
+    def https(self) -> bool:
+        """True when the app is served over HTTPS (cookies get ``Secure``)."""
+        return self.public_url.startswith("https://")
+
+    def amazon_url(self, url: str) -> str:
+        """Map an Amazon URL to where this app reaches it: Amazon itself or the simulator."""
+        if not self.simulator:
+            return url
+        parts = urlsplit(url)
+        return f"{self.public_url}{SIMULATOR_PATH}/{parts.hostname}{parts.path}"
+
+
+def read_environment(root: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Merge ``root/.env`` (when present) under the process environment, which wins."""
+    values = {k: v for k, v in dotenv_values(root / ".env").items() if v is not None}
+    values.update(os.environ if environ is None else environ)
+    return values
+
+
+def _flag(values: Mapping[str, str], name: str) -> bool:
+    return str(values.get(name, "")).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _url(name: str, value: str) -> str:
+    """Check an absolute URL that must be https unless it points at this machine."""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(name, f"must be an absolute http(s) URL, got {value!r}")
+    if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
+        raise ConfigError(name, "must use https:// (plain http is allowed only on loopback hosts)")
+    if parts.fragment or "#" in value:
+        raise ConfigError(name, "must not contain a fragment (#); Amazon rejects it (MD5110)")
+    if parts.query:
+        raise ConfigError(name, "must not contain a query string")
+    return value.rstrip("/")
+
+
+def _required(values: Mapping[str, str], name: str, default: str | None) -> str:
+    value = str(values.get(name) or "").strip() or default
+    if not value:
+        raise ConfigError(name, "is required; set it in the environment or in .env")
+    return value
+
+
+def check_application_id(value: str) -> str:
+    """Check an SP-API application ID, catching the common mix-up with the LWA client ID."""
+    if LWA_CLIENT_ID_RE.fullmatch(value):
+        raise ConfigError(
+            "SPAPI_APPLICATION_ID",
+            "holds an LWA client ID (amzn1.application-oa2-client...); the application ID "
+            "looks like amzn1.sp.solution... or amzn1.sellerapps.app... (Amazon shows MD1000)",
+        )
+    if not APPLICATION_ID_RE.fullmatch(value):
+        raise ConfigError(
+            "SPAPI_APPLICATION_ID",
+            "must look like amzn1.sp.solution.<id> or amzn1.sellerapps.app.<id>",
+        )
+    return value
+
+
+def check_client_id(value: str) -> str:
+    """Check an LWA client ID, catching the common mix-up with the application ID."""
+    if APPLICATION_ID_RE.fullmatch(value):
+        raise ConfigError(
+            "LWA_CLIENT_ID",
+            "holds the SP-API application ID; the LWA client ID looks like "
+            "amzn1.application-oa2-client.<id> (LWA answers invalid_client)",
+        )
+    if not LWA_CLIENT_ID_RE.fullmatch(value):
+        raise ConfigError("LWA_CLIENT_ID", "must look like amzn1.application-oa2-client.<id>")
+    return value
+
+
+def check_encryption_keys(value: str) -> tuple[str, ...]:
+    """Check a comma-separated list of Fernet keys, newest first."""
+    keys = tuple(k.strip() for k in value.split(",") if k.strip())
+    if not keys:
+        raise ConfigError("TOKEN_ENCRYPTION_KEYS", "needs at least one Fernet key")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ConfigError(
+                "TOKEN_ENCRYPTION_KEYS",
+                f"key number {position} is not a Fernet key (32 url-safe base64-encoded bytes)",
+            ) from None
+    return keys
+
+
+def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] | None = None) -> Settings:
+    """Build checked settings from ``values``; ``dev_defaults`` fill gaps in development.
+
+    :raises ConfigError: naming the first setting that is missing or malformed.
+    """
+    defaults = dict(dev_defaults or {})
+    simulator = _flag(values, "SPAPI_SIMULATOR")
+    if simulator:
+        defaults.setdefault("SPAPI_APPLICATION_ID", SIMULATOR_APPLICATION_ID)
+        defaults.setdefault("SPAPI_APP_STATUS", "draft")
+        defaults.setdefault("LWA_CLIENT_ID", SIMULATOR_CLIENT_ID)
+
+    public_url = _url("PUBLIC_URL", _required(values, "PUBLIC_URL", defaults.get("PUBLIC_URL")))
+    status = _required(values, "SPAPI_APP_STATUS", defaults.get("SPAPI_APP_STATUS")).lower()
+    if status not in APP_STATUSES:
+        raise ConfigError("SPAPI_APP_STATUS", f"must be draft or published, got {status!r}")
+
+    settings = Settings(
+        application_id=check_application_id(
+            _required(values, "SPAPI_APPLICATION_ID", defaults.get("SPAPI_APPLICATION_ID"))
+        ),
+        app_status=status,
+        lwa_client_id=check_client_id(_required(values, "LWA_CLIENT_ID", defaults.get("LWA_CLIENT_ID"))),
+        lwa_client_secret=_required(values, "LWA_CLIENT_SECRET", defaults.get("LWA_CLIENT_SECRET")),
+        public_url=public_url,
+        lwa_token_url="",
+        database_url=_required(values, "DATABASE_URL", defaults.get("DATABASE_URL")),
+        secret_key=_required(values, "SECRET_KEY", defaults.get("SECRET_KEY")),
+        token_encryption_keys=check_encryption_keys(
+            _required(values, "TOKEN_ENCRYPTION_KEYS", defaults.get("TOKEN_ENCRYPTION_KEYS"))
+        ),
+        simulator=simulator,
+        trusted_hosts=tuple(h.strip() for h in str(values.get("TRUSTED_HOSTS", "")).split(",") if h.strip()),
+    )
+    if len(settings.secret_key) < 32:
+        raise ConfigError("SECRET_KEY", "must be at least 32 characters of random data")
+    token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)
+    return replace(settings, lwa_token_url=_url("LWA_TOKEN_URL", token_url))

@@ -1,0 +1,72 @@
+"""Shared fixtures: the flaskr trio (app, client, runner) and loopback stand-ins."""
+
+import pytest
+from cryptography.fernet import Fernet
+
+from app import create_app
+from tests.live import LiveServer
+
+APPLICATION_ID = "amzn1.sp.solution.0bf296b5-36a6-4942-a13e-0123456789ab"
+CLIENT_ID = "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef"
+CLIENT_SECRET = "amzn1.oa2-cs.v1.test-client-secret-value-0123456789"
+SECRET_KEY = "test-secret-key-0123456789abcdef0123456789"
+TOKEN_KEY = Fernet.generate_key().decode()
+
+
+def base_config(tmp_path, **overrides) -> dict:
+    """Settings for a test app with a real (temporary) SQLite file."""
+    config = {
+        "TESTING": True,
+        "SPAPI_APPLICATION_ID": APPLICATION_ID,
+        "SPAPI_APP_STATUS": "draft",
+        "LWA_CLIENT_ID": CLIENT_ID,
+        "LWA_CLIENT_SECRET": CLIENT_SECRET,
+        "PUBLIC_URL": "https://app.example.test",
+        "LWA_TOKEN_URL": "http://127.0.0.1:9/auth/o2/token",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/spapi.sqlite",
+        "SECRET_KEY": SECRET_KEY,
+        "TOKEN_ENCRYPTION_KEYS": TOKEN_KEY,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver binds to loopback with an OS-chosen port."""
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture
+def lwa_url(httpserver):
+    """The URL of the loopback LWA stand-in's token endpoint."""
+    return httpserver.url_for("/auth/o2/token")
+
+
+@pytest.fixture
+def app(tmp_path, lwa_url):
+    """An app configured like production, talking to the loopback LWA stand-in."""
+    return create_app(base_config(tmp_path, LWA_TOKEN_URL=lwa_url))
+
+
+@pytest.fixture
+def client(app):
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for ``app``."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def simulator(tmp_path):
+    """A live app on loopback with the built-in Amazon simulator, served over real HTTP."""
+
+    def build(url):
+        return create_app(base_config(tmp_path, SPAPI_SIMULATOR="1", PUBLIC_URL=url, LWA_TOKEN_URL=""))
+
+    with LiveServer(build) as server:
+        yield server

@@ -1,0 +1,68 @@
+"""Error pages: every failure answers with a clear page (or JSON), never a stack trace."""
+
+import logging
+
+from flask import Flask
+from flask import jsonify
+from flask import render_template
+from flask import request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
+
+log = logging.getLogger(__name__)
+
+ADVICE = {
+    400: "The request was not understood. Check the link or form and try again.",
+    404: "There is no page at this address. Start again from the home page.",
+    405: "This address does not accept that kind of request.",
+    413: "What you sent is too large. Send less than 2 MB.",
+    429: "Too many attempts. Wait a minute and try again.",
+}
+
+
+def wants_json() -> bool:
+    """True for API paths and clients that prefer JSON over HTML."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def render_error(status: int, title: str, message: str):
+    """Answer an error as JSON or as the error page."""
+    if wants_json():
+        return jsonify(error=title, message=message, status=status), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400, "Form expired or forged", f"{error.description} Reload the page and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        # A description we wrote (abort(400, "...")) says what was wrong; Werkzeug's generic
+        # ones are replaced with advice.
+        custom = error.description and error.description != type(error).description
+        message = error.description if custom else ADVICE.get(error.code, error.description or "")
+        return render_error(error.code or 500, error.name, message)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        # Log the type only: exception text can carry request values, which may be secrets.
+        log.error("unhandled %s on %s", type(error).__name__, request.path)
+        if app.testing and app.config.get("PROPAGATE_UNEXPECTED", False):
+            raise error
+        return render_error(
+            500,
+            InternalServerError.name,
+            "Something went wrong on our side. Nothing was stored; please try again.",
+        )

@@ -1,0 +1,44 @@
+"""Security headers on every response (RFC 9700 sections 4.2 and 4.16; OWASP headers)."""
+
+from flask import Flask
+from flask import request
+
+from web.services import services
+
+# Endpoints whose URLs or pages carry OAuth values: no Referer may leave them, and no cache
+# may keep them (RFC 9700 section 4.2.4).
+SENSITIVE_BLUEPRINTS = {"oauth", "simulator"}
+SENSITIVE_ENDPOINTS = {"public.authorize"}
+
+
+def init_app(app: Flask) -> None:
+    """Register the header hook and compute the CSP once."""
+    origins = " ".join(services_origins(app))
+    # form-action must admit Amazon's consent hosts: Chromium applies it to the redirect
+    # that follows the start page's form submission.
+    csp = (
+        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; "
+        f"form-action 'self' {origins}".rstrip()
+    )
+
+    @app.after_request
+    def add_security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.blueprint in SENSITIVE_BLUEPRINTS or request.endpoint in SENSITIVE_ENDPOINTS:
+            headers["Referrer-Policy"] = "no-referrer"
+            headers["Cache-Control"] = "no-store"
+        else:
+            # same-origin keeps Flask-WTF's HTTPS referrer check working on our own forms.
+            headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def services_origins(app: Flask) -> tuple[str, ...]:
+    """Return the consent origins the app may send a browser to."""
+    with app.app_context():
+        return services().consent_origins

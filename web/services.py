@@ -1,0 +1,75 @@
+"""Per-app services (settings, database, vault, LWA client) and the per-request session."""
+
+from dataclasses import dataclass
+
+from flask import Flask
+from flask import current_app
+from flask import g
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker
+
+from auth.crypto import TokenVault
+from auth.db import make_engine
+from auth.db import make_sessions
+from auth.lwa import LwaClient
+from auth.marketplaces import catalog
+from auth.redirects import CallbackTarget
+from auth.settings import Settings
+
+
+@dataclass
+class Services:
+    """Everything a view needs, built once per app."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    vault: TokenVault
+    lwa: LwaClient
+    callback_targets: list[CallbackTarget]
+    consent_origins: tuple[str, ...]
+
+
+def callback_targets(settings: Settings) -> list[CallbackTarget]:
+    """Derive the allowed ``amazon_callback_uri`` locations from the marketplace table."""
+    from urllib.parse import urlsplit
+
+    targets = []
+    for host in sorted(catalog().region_by_central_host):
+        mapped = urlsplit(settings.amazon_url(f"https://{host}"))
+        targets.append(CallbackTarget(mapped.scheme, mapped.netloc.lower(), mapped.path.rstrip("/"), host))
+    return targets
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Build the services for ``app`` and close the request's DB session at teardown."""
+    engine = make_engine(settings.database_url)
+    targets = callback_targets(settings)
+    origins = sorted({f"{t.scheme}://{t.netloc}" for t in targets})
+    app.extensions["spapi"] = Services(
+        settings=settings,
+        sessions=make_sessions(engine),
+        vault=TokenVault(settings.token_encryption_keys),
+        lwa=LwaClient(settings.lwa_token_url, settings.lwa_client_id, settings.lwa_client_secret),
+        callback_targets=targets,
+        consent_origins=tuple(origins),
+    )
+    app.teardown_appcontext(close_db)
+
+
+def services() -> Services:
+    """Return the current app's services."""
+    return current_app.extensions["spapi"]
+
+
+def get_db() -> Session:
+    """Return the request's database session, opening it on first use."""
+    if "db" not in g:
+        g.db = services().sessions()
+    return g.db
+
+
+def close_db(_error: BaseException | None = None) -> None:
+    """Close the request's database session, if one was opened."""
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()

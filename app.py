@@ -24,9 +24,10 @@ csrf = CSRFProtect()
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the app; ``test_config`` replaces the environment in tests."""
-    app = Flask(__name__, instance_relative_config=True)
+    root = Path(__file__).parent
+    values = read_environment(root) if test_config is None else dict(test_config)
+    app = Flask(__name__, instance_relative_config=True, instance_path=values.get("SPAPI_INSTANCE_PATH"))
     os.makedirs(app.instance_path, exist_ok=True)
-    values = read_environment(Path(app.root_path)) if test_config is None else dict(test_config)
     testing = bool(values.get("TESTING"))
     development = app.debug or values.get("SPAPI_ENV") == "development"
     try:
@@ -121,8 +122,16 @@ def _stored_dev_secrets(app: Flask) -> dict[str, str]:
     if path.exists():
         return json.loads(path.read_text())
     secrets = _ephemeral_secrets()
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
+    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with os.fdopen(os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
         json.dump(secrets, handle)
+    try:
+        # link() is atomic and fails if the file exists: when two processes start at once
+        # (the reloader), one set of keys wins and both use it.
+        os.link(scratch, path)
+    except FileExistsError:
+        return json.loads(path.read_text())
+    finally:
+        os.unlink(scratch)
     print(f" * Generated development keys (SECRET_KEY, TOKEN_ENCRYPTION_KEYS) in {path}", file=sys.stderr)
     return secrets

@@ -54,17 +54,15 @@ def check_callback_uri(value: str | None, targets: list[CallbackTarget], applica
     if parts.username is not None or parts.password is not None:
         raise RedirectRejected("amazon_callback_uri must not contain user information (@)")
     netloc = parts.netloc.lower()
-    for target in targets:
-        if parts.scheme.lower() == target.scheme and netloc == target.netloc:
-            expected = target.path_prefix + CONFIRM_PATH + application_id
-            if parts.path != expected:
-                raise RedirectRejected(
-                    f"amazon_callback_uri must have the path {CONFIRM_PATH}{application_id}"
-                )
+    same_origin = [t for t in targets if parts.scheme.lower() == t.scheme and netloc == t.netloc]
+    if not same_origin:
+        raise RedirectRejected(
+            "amazon_callback_uri must be https on an exact Seller Central or Vendor Central host"
+        )
+    for target in same_origin:
+        if parts.path == target.path_prefix + CONFIRM_PATH + application_id:
             return parts, target
-    raise RedirectRejected(
-        "amazon_callback_uri must be https on an exact Seller Central or Vendor Central host"
-    )
+    raise RedirectRejected(f"amazon_callback_uri must have the path {CONFIRM_PATH}{application_id}")
 
 
 def build_confirm_redirect(parts, params: dict[str, str]) -> str:

@@ -9,6 +9,7 @@ from flask import request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+from werkzeug.exceptions import SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,15 @@ def render_error(status: int, title: str, message: str):
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error: SecurityError):
+        # Raised before routing (Host not in TRUSTED_HOSTS), so no URL can be built for a page.
+        return (
+            "Bad Request: this server does not answer for that host name.",
+            400,
+            {"Content-Type": "text/plain"},
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

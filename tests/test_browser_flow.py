@@ -1,0 +1,50 @@
+"""The seller's clicks through the whole authorization, in headless Chromium."""
+
+import re
+
+import pytest
+
+from tests.browser import chromium  # noqa: F401  (fixture)
+from tests.browser import page  # noqa: F401  (fixture)
+from tests.helpers import authorizations
+
+pytestmark = pytest.mark.browser
+
+
+def test_authorize_from_start_page_to_success(simulator, page):  # noqa: F811
+    page.goto(simulator.url + "/")
+    page.select_option("#marketplace", "UK")
+    page.check("input[name=account][value=seller]")
+    page.click("#authorize")
+    page.wait_for_url(re.compile(r"/simulator/sellercentral-europe\.amazon\.com/apps/authorize/consent"))
+    assert page.locator("h2").first.inner_text().startswith("Authorize application")
+    page.fill("#selling_partner_id", "A1BROWSERUK001")
+    page.click("#confirm")
+    page.wait_for_url(simulator.url + "/oauth/complete")
+    assert "You're connected" in page.inner_text("h1")
+    assert "A1BROWSERUK001" in page.inner_text("#authorized")
+    [row] = authorizations(simulator.app)
+    assert (row.selling_partner_id, row.region) == ("A1BROWSERUK001", "EU")
+    assert "Atzr|" not in page.content()
+
+
+def test_cancel_on_amazon_comes_back_explained(simulator, page):  # noqa: F811
+    page.goto(simulator.url + "/")
+    page.select_option("#marketplace", "JP")
+    page.click("#authorize")
+    page.click("#cancel")
+    page.wait_for_url(re.compile(r"/oauth/redirect\?state="))
+    assert page.inner_text("h1") == "Authorization cancelled"
+    assert authorizations(simulator.app) == []
+
+
+def test_pages_cannot_be_framed(simulator, chromium):  # noqa: F811
+    context = chromium.new_context()
+    framing = context.new_page()
+    messages = []
+    framing.on("console", lambda m: messages.append(m.text))
+    framing.set_content(f'<iframe id="f" src="{simulator.url}/"></iframe>')
+    framing.wait_for_timeout(500)
+    assert framing.frame_locator("#f").locator("#authorize").count() == 0
+    assert any("frame-ancestors" in m for m in messages)
+    context.close()

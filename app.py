@@ -16,6 +16,7 @@ from auth.crypto import generate_key
 from auth.settings import ConfigError
 from auth.settings import load_settings
 from auth.settings import read_environment
+from web.sessions import CachedSerializerSessionInterface
 
 DEV_SECRETS_FILE = "dev-secrets.json"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -65,7 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     redact.install()
     csrf.init_app(app)
+    app.session_interface = CachedSerializerSessionInterface()
 
+    from web import browser
     from web import cli
     from web import errors
     from web import oauth
@@ -75,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     services.init_app(app, settings)
     security.init_app(app)
+    browser.init_app(app, settings.https)
     errors.init_app(app)
     cli.init_app(app)
     app.register_blueprint(public.bp)

@@ -35,34 +35,46 @@ class CallbackTarget:
     central_host: str
 
 
-def check_callback_uri(value: str | None, targets: list[CallbackTarget], application_id: str):
-    """Return ``(parsed URI, matching target)`` for an allowed ``amazon_callback_uri``.
+class CallbackAllowList:
+    """The exact ``amazon_callback_uri`` locations one app may be sent back to."""
 
-    :raises RedirectRejected: with a reason a developer can act on.
-    """
-    if not value:
-        raise RedirectRejected("amazon_callback_uri is missing")
-    if len(value) > MAX_URI_LENGTH:
-        raise RedirectRejected(f"amazon_callback_uri is longer than {MAX_URI_LENGTH} characters")
-    if not SAFE_URI_RE.fullmatch(value):
-        raise RedirectRejected(
-            "amazon_callback_uri contains spaces, control characters, backslashes or non-ASCII text"
-        )
-    if "#" in value:
-        raise RedirectRejected("amazon_callback_uri must not contain a fragment")
-    parts = urlsplit(value)
-    if parts.username is not None or parts.password is not None:
-        raise RedirectRejected("amazon_callback_uri must not contain user information (@)")
-    netloc = parts.netloc.lower()
-    same_origin = [t for t in targets if parts.scheme.lower() == t.scheme and netloc == t.netloc]
-    if not same_origin:
-        raise RedirectRejected(
-            "amazon_callback_uri must be https on an exact Seller Central or Vendor Central host"
-        )
-    for target in same_origin:
-        if parts.path == target.path_prefix + CONFIRM_PATH + application_id:
-            return parts, target
-    raise RedirectRejected(f"amazon_callback_uri must have the path {CONFIRM_PATH}{application_id}")
+    def __init__(self, targets: list[CallbackTarget], application_id: str):
+        self.targets = tuple(targets)
+        self.application_id = application_id
+        self._origins = {(t.scheme, t.netloc) for t in targets}
+        self._locations = {
+            (t.scheme, t.netloc, t.path_prefix + CONFIRM_PATH + application_id): t for t in targets
+        }
+
+    def check(self, value: str | None):
+        """Return ``(parsed URI, matching target)`` for an allowed ``amazon_callback_uri``.
+
+        :raises RedirectRejected: with a reason a developer can act on.
+        """
+        if not value:
+            raise RedirectRejected("amazon_callback_uri is missing")
+        if len(value) > MAX_URI_LENGTH:
+            raise RedirectRejected(f"amazon_callback_uri is longer than {MAX_URI_LENGTH} characters")
+        if not SAFE_URI_RE.fullmatch(value):
+            raise RedirectRejected(
+                "amazon_callback_uri contains spaces, control characters, backslashes or non-ASCII text"
+            )
+        if "#" in value:
+            raise RedirectRejected("amazon_callback_uri must not contain a fragment")
+        parts = urlsplit(value)
+        if parts.username is not None or parts.password is not None:
+            raise RedirectRejected("amazon_callback_uri must not contain user information (@)")
+        origin = (parts.scheme.lower(), parts.netloc.lower())
+        if origin not in self._origins:
+            raise RedirectRejected(
+                "amazon_callback_uri must be https on an exact Seller Central or Vendor Central host"
+            )
+        target = self._locations.get((*origin, parts.path))
+        if target is None:
+            raise RedirectRejected(
+                f"amazon_callback_uri must have the path {CONFIRM_PATH}{self.application_id}"
+            )
+        return parts, target
 
 
 def build_confirm_redirect(parts, params: dict[str, str]) -> str:

@@ -52,21 +52,41 @@ def test_form_action_admits_amazon_consent_hosts(client):
     assert "https://sellercentral.amazon.com " in csp + " " and "https://vendorcentral.amazon.co.jp" in csp
 
 
-def test_session_cookie_flags_and_no_tokens_inside(app, client, httpserver):
+def _flags_ok(set_cookie: str, name: str) -> bool:
+    return (
+        set_cookie.startswith(f"{name}=")
+        and "Secure" in set_cookie
+        and "HttpOnly" in set_cookie
+        and "SameSite=Lax" in set_cookie
+        and "Domain" not in set_cookie
+        and "Path=/" in set_cookie
+    )
+
+
+def test_cookies_are_host_only_secure_and_hold_no_secret(app, client, httpserver):
     httpserver.expect_oneshot_request("/auth/o2/token").respond_with_json(lwa_success())
     response = client.get("/authorize?marketplace=US")
-    cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith("__Host-spapi=") and "Secure" in cookie and "HttpOnly" in cookie
-    assert "SameSite=Lax" in cookie and "Domain" not in cookie
+    assert _flags_ok(response.headers["Set-Cookie"], "__Host-spapi-browser")
+    browser = client.get_cookie("__Host-spapi-browser").value
+    assert len(browser) == 43
     state = response.headers["Location"].split("state=")[1].split("&")[0]
-    callback(client, state)
+    assert browser != state
+    done = callback(client, state)
+    assert _flags_ok(done.headers["Set-Cookie"], "__Host-spapi")
     value = client.get_cookie("__Host-spapi").value
-    payload = value.split(".")[0] if not value.startswith(".") else value.split(".")[1]
+    payload = value.split(".")[1] if value.startswith(".") else value.split(".")[0]
     raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
     decoded = zlib.decompress(raw) if value.startswith(".") else raw
     for secret in (REFRESH_TOKEN, ACCESS_TOKEN, CODE, state):
         assert secret.encode() not in decoded
-    assert set(json.loads(decoded)) <= {"browser", "completed_authorization"}
+        assert secret not in browser
+    assert set(json.loads(decoded)) == {"completed_authorization"}
+
+
+def test_a_tampered_browser_cookie_is_ignored(app, client):
+    state = start_website_flow(client)
+    client.set_cookie("__Host-spapi-browser", "not-a-valid-id", domain="localhost")
+    assert callback(client, state).status_code == 400
 
 
 def test_logs_carry_no_secret_across_the_flow(app, client, httpserver, caplog):

@@ -26,8 +26,13 @@ def db(tmp_path):
         yield session
 
 
-def test_states_are_unique_long_and_stored_only_hashed(db):
-    issued = [issue_state(db, "browser", CONTEXT) for _ in range(1000)]
+@pytest.fixture
+def engine(db):
+    return db.get_bind()
+
+
+def test_states_are_unique_long_and_stored_only_hashed(db, engine):
+    issued = [issue_state(engine, "browser", CONTEXT) for _ in range(1000)]
     assert len(set(issued)) == 1000
     assert all(len(s) >= 43 and state_module.STATE_RE.fullmatch(s) for s in issued)
     stored = {row.state_hash for row in db.query(OAuthState)}
@@ -35,8 +40,8 @@ def test_states_are_unique_long_and_stored_only_hashed(db):
     assert not stored & set(issued)
 
 
-def test_consumed_once_with_its_context(db):
-    state = issue_state(db, "browser", CONTEXT)
+def test_consumed_once_with_its_context(db, engine):
+    state = issue_state(engine, "browser", CONTEXT)
     assert consume_state(db, state, "browser") == CONTEXT
     with pytest.raises(StateError) as error:
         consume_state(db, state, "browser")
@@ -54,22 +59,25 @@ def test_consumed_once_with_its_context(db):
         ("VALID", None, "foreign"),
     ],
 )
-def test_refusals_name_their_reason(db, state, browser, reason):
-    issued = issue_state(db, "browser", CONTEXT)
+def test_refusals_name_their_reason(db, engine, state, browser, reason):
+    issued = issue_state(engine, "browser", CONTEXT)
     with pytest.raises(StateError) as error:
         consume_state(db, issued if state == "VALID" else state, browser)
     assert error.value.reason == reason
 
 
-def test_expired_after_ten_minutes(db):
+def test_expired_after_ten_minutes(db, engine):
     start = utcnow()
-    state = issue_state(db, "browser", CONTEXT, now=start)
+    state = issue_state(engine, "browser", CONTEXT, now=start)
     with pytest.raises(StateError) as error:
         consume_state(db, state, "browser", now=start + timedelta(minutes=10, seconds=1))
     assert error.value.reason == "expired"
     assert (
         consume_state(
-            db, issue_state(db, "b", CONTEXT, now=start), "b", now=start + timedelta(minutes=9, seconds=59)
+            db,
+            issue_state(engine, "b", CONTEXT, now=start),
+            "b",
+            now=start + timedelta(minutes=9, seconds=59),
         )
         == CONTEXT
     )

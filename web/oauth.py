@@ -20,7 +20,6 @@ from auth.models import Authorization
 from auth.outcomes import outcome
 from auth.redirects import RedirectRejected
 from auth.redirects import build_confirm_redirect
-from auth.redirects import check_callback_uri
 from auth.state import FlowContext
 from auth.state import StateError
 from auth.state import issue_state
@@ -40,9 +39,7 @@ def login():
     settings = services().settings
     args = request.args
     try:
-        parts, target = check_callback_uri(
-            args.get("amazon_callback_uri"), services().callback_targets, settings.application_id
-        )
+        parts, target = services().callback_allow_list.check(args.get("amazon_callback_uri"))
         amazon_state = args.get("amazon_state", "")
         if not AMAZON_STATE_RE.fullmatch(amazon_state):
             raise RedirectRejected("amazon_state is missing or malformed")
@@ -62,7 +59,7 @@ def login():
         )
     region, account_type = catalog().central_for_host(target.central_host)
     state = issue_state(
-        get_db(),
+        services().engine,
         browser_id(create=True),
         FlowContext("appstore", account_type, region.code, selling_partner_id=selling_partner_id),
     )

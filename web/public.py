@@ -12,7 +12,6 @@ from auth.marketplaces import catalog
 from auth.state import FlowContext
 from auth.state import issue_state
 from web.browser import browser_id
-from web.services import get_db
 from web.services import services
 
 bp = Blueprint("public", __name__)
@@ -50,7 +49,7 @@ def authorize():
             "Choose the marketplace where your vendor account is managed.",
         )
     state = issue_state(
-        get_db(),
+        services().engine,
         browser_id(create=True),
         FlowContext("website", account_type, marketplace.region.code, marketplace.marketplace_id),
     )

@@ -9,32 +9,33 @@ from web.services import services
 # may keep them (RFC 9700 section 4.2.4).
 SENSITIVE_BLUEPRINTS = {"oauth", "simulator"}
 SENSITIVE_ENDPOINTS = {"public.authorize"}
+# Pages with a form whose submission ends on Amazon's consent page.
+FORMS_TO_AMAZON = {"public.index"}
 
 
 def init_app(app: Flask) -> None:
     """Register the header hook and compute the CSP once."""
     origins = " ".join(services_origins(app))
-    # form-action must admit Amazon's consent hosts: Chromium applies it to the redirect
-    # that follows the start page's form submission.
-    csp = (
-        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; "
-        f"form-action 'self' {origins}".rstrip()
-    )
+    csp = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'"
+    # Pages whose forms lead to Amazon must admit its consent hosts in form-action: Chromium
+    # applies it to the redirect that follows a form submission. Only those pages carry the
+    # long list.
+    csp_to_amazon = f"{csp} {origins}".rstrip()
 
     @app.after_request
     def add_security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", csp)
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers["Content-Security-Policy"] = csp_to_amazon if request.endpoint in FORMS_TO_AMAZON else csp
+        headers["X-Frame-Options"] = "DENY"
+        headers["X-Content-Type-Options"] = "nosniff"
         if request.blueprint in SENSITIVE_BLUEPRINTS or request.endpoint in SENSITIVE_ENDPOINTS:
             headers["Referrer-Policy"] = "no-referrer"
             headers["Cache-Control"] = "no-store"
         else:
             # same-origin keeps Flask-WTF's HTTPS referrer check working on our own forms.
-            headers.setdefault("Referrer-Policy", "same-origin")
+            headers["Referrer-Policy"] = "same-origin"
         if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
 
 

@@ -1,10 +1,12 @@
 """Per-app services (settings, database, vault, LWA client) and the per-request session."""
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask import current_app
 from flask import g
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 
@@ -13,6 +15,7 @@ from auth.db import make_engine
 from auth.db import make_sessions
 from auth.lwa import LwaClient
 from auth.marketplaces import catalog
+from auth.redirects import CallbackAllowList
 from auth.redirects import CallbackTarget
 from auth.settings import Settings
 
@@ -22,17 +25,16 @@ class Services:
     """Everything a view needs, built once per app."""
 
     settings: Settings
+    engine: Engine
     sessions: sessionmaker[Session]
     vault: TokenVault
     lwa: LwaClient
-    callback_targets: list[CallbackTarget]
+    callback_allow_list: CallbackAllowList
     consent_origins: tuple[str, ...]
 
 
 def callback_targets(settings: Settings) -> list[CallbackTarget]:
     """Derive the allowed ``amazon_callback_uri`` locations from the marketplace table."""
-    from urllib.parse import urlsplit
-
     targets = []
     for host in sorted(catalog().region_by_central_host):
         mapped = urlsplit(settings.amazon_url(f"https://{host}"))
@@ -47,10 +49,11 @@ def init_app(app: Flask, settings: Settings) -> None:
     origins = sorted({f"{t.scheme}://{t.netloc}" for t in targets})
     app.extensions["spapi"] = Services(
         settings=settings,
+        engine=engine,
         sessions=make_sessions(engine),
         vault=TokenVault(settings.token_encryption_keys),
         lwa=LwaClient(settings.lwa_token_url, settings.lwa_client_id, settings.lwa_client_secret),
-        callback_targets=targets,
+        callback_allow_list=CallbackAllowList(targets, settings.application_id),
         consent_origins=tuple(origins),
     )
     app.teardown_appcontext(close_db)

@@ -2,17 +2,27 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.runtime-installed
+STAMP := $(VENV)/.dev-installed
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test lint format bench chromium clean
 
-$(STAMP): requirements.txt requirements-dev.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
-run: $(STAMP)
-	SPAPI_SIMULATOR=1 $(BIN)/flask --app app run --debug --host 127.0.0.1 --port 5000
+$(RUNTIME): requirements.txt | $(BIN)/python
+	$(PIP) -r requirements.txt
+	touch $(RUNTIME)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(PIP) -r requirements-dev.txt
+	touch $(RUNTIME) $(STAMP)
+
+# Development: simulator on, keys generated once under instance/, reloader on. No interactive
+# debugger: it would show stack traces and run code for whoever reaches the port.
+run: $(RUNTIME)
+	SPAPI_ENV=development SPAPI_SIMULATOR=1 $(BIN)/flask --app app run --reload --no-debugger --host 127.0.0.1 --port 5000
 
 # Playwright drives Debian's Chromium; browser downloads are impossible here.
 chromium:

@@ -71,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web import browser
     from web import cli
     from web import errors
+    from web import explain
     from web import oauth
     from web import public
     from web import security
@@ -83,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(oauth.bp)
+    explain.init_app(app)
     if settings.simulator:
         from web import simulator
 

@@ -61,8 +61,12 @@ class CallbackAllowList:
             )
         if "#" in value:
             raise RedirectRejected("amazon_callback_uri must not contain a fragment")
-        parts = urlsplit(value)
-        if parts.username is not None or parts.password is not None:
+        try:
+            parts = urlsplit(value)
+            has_userinfo = parts.username is not None or parts.password is not None
+        except ValueError:  # for example an unclosed IPv6 bracket: "https://["
+            raise RedirectRejected("amazon_callback_uri is not a valid URL") from None
+        if has_userinfo:
             raise RedirectRejected("amazon_callback_uri must not contain user information (@)")
         origin = (parts.scheme.lower(), parts.netloc.lower())
         if origin not in self._origins:

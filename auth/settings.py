@@ -98,10 +98,14 @@ def _flag(values: Mapping[str, str], name: str) -> bool:
 
 def _url(name: str, value: str) -> str:
     """Check an absolute URL that must be https unless it points at this machine."""
-    parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+    except ValueError:
+        raise ConfigError(name, f"is not a valid URL: {value!r}") from None
+    if parts.scheme not in {"http", "https"} or not hostname:
         raise ConfigError(name, f"must be an absolute http(s) URL, got {value!r}")
-    if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
+    if parts.scheme != "https" and hostname not in LOOPBACK_HOSTS:
         raise ConfigError(name, "must use https:// (plain http is allowed only on loopback hosts)")
     if parts.fragment or "#" in value:
         raise ConfigError(name, "must not contain a fragment (#); Amazon rejects it (MD5110)")

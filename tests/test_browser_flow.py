@@ -6,6 +6,7 @@ import pytest
 
 from tests.browser import chromium  # noqa: F401  (fixture)
 from tests.browser import page  # noqa: F401  (fixture)
+from tests.conftest import CLIENT_ID
 from tests.helpers import authorizations
 
 pytestmark = pytest.mark.browser
@@ -48,3 +49,18 @@ def test_pages_cannot_be_framed(simulator, chromium):  # noqa: F811
     assert framing.frame_locator("#f").locator("#authorize").count() == 0
     assert any("frame-ancestors" in m for m in messages)
     context.close()
+
+
+def test_explain_page_search_paste_and_follow(simulator, page):  # noqa: F811
+    page.goto(simulator.url + "/explain")
+    page.fill("#q", "md5110")
+    page.click("#search")
+    assert "Redirect URI contains a fragment" in page.inner_text("#results")
+    consent = f"https://sellercentral.amazon.com/apps/authorize/consent?application_id={CLIENT_ID}&state=s"
+    page.fill("#text", consent)
+    page.click("#paste")
+    findings = page.inner_text("#results .findings")
+    assert "LWA client ID" in findings
+    page.click("#results .findings a[href='/explain/MD1000']")
+    page.wait_for_url(simulator.url + "/explain/MD1000")
+    assert page.inner_text("h1").startswith("MD1000")

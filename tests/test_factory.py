@@ -77,6 +77,7 @@ def test_refuses_to_start_naming_a_missing_setting(environ, missing):
         ("PUBLIC_URL", "http://spapi.example.com", "https"),
         ("PUBLIC_URL", "https://spapi.example.com/#x", "fragment"),
         ("PUBLIC_URL", "spapi.example.com", "absolute"),
+        ("PUBLIC_URL", "https://[spapi.example.com", "not a valid URL"),
         ("LWA_TOKEN_URL", "http://api.amazon.com/auth/o2/token", "https"),
         ("SPAPI_APPLICATION_ID", CLIENT_ID, "LWA client ID"),
         ("LWA_CLIENT_ID", APPLICATION_ID, "application ID"),

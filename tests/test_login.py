@@ -115,6 +115,8 @@ HOSTILE_CALLBACKS = [
     " " + CALLBACK,
     "",
     "x" * 5000,
+    "A://[",  # found by Hypothesis: urlsplit raises on an unclosed IPv6 bracket
+    "https://[::1",
 ]
 
 

@@ -1,6 +1,7 @@
 """The ``flask spapi`` command group."""
 
 import json
+import sys
 
 import click
 from flask import Flask
@@ -40,6 +41,40 @@ def authorizations_command(as_json: bool) -> None:
     if not rows and not as_json:
         click.echo("No authorizations stored yet.")
     emit(as_json, rows, lambda r: "\t".join(r.values()))
+
+
+@spapi.command("explain")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def explain_command(text: str, as_json: bool) -> None:
+    """Explain a code, message, error body or URL; '-' reads standard input."""
+    from auth.diagnose import diagnose
+    from web.explain import app_context
+    from web.explain import as_json as diagnosis_json
+
+    if text == "-":
+        text = sys.stdin.read(512 * 1024)
+    result = diagnose(text, app_context())
+    if as_json:
+        click.echo(json.dumps(diagnosis_json(result), indent=2))
+        return
+    if not result.recognised:
+        click.echo("Not recognised. Closest entries:" if result.suggestions else "Not recognised.")
+        for entry in result.suggestions:
+            click.echo(f"  {entry.code}: {entry.title}  (flask spapi explain {entry.id})")
+        return
+    click.echo(f"Read as: {result.kind}")
+    for finding in result.findings:
+        click.echo(f"[{finding.severity}] {finding.message}")
+    for entry in result.entries:
+        click.echo(f"\n{entry.code}: {entry.title} ({entry.system}, {entry.confidence})")
+        click.echo(f"  {entry.meaning}")
+        click.echo("  Likely causes:")
+        for number, cause in enumerate(entry.causes, 1):
+            click.echo(f"    {number}. {cause}")
+        click.echo("  Fix:")
+        for number, step in enumerate(entry.fix, 1):
+            click.echo(f"    {number}. {step}")
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,164 @@
+"""The error catalog: every explained error, read once from ``data/catalog/*.toml``.
+
+Each file holds one system (consent pages, LWA, SP-API, ...). Entries are checked against a
+schema when loaded, so a malformed entry stops the app at start-up, not a user's request.
+"""
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+CATALOG_DIR = Path(__file__).parent / "data" / "catalog"
+CONFIDENCE = ("official", "community", "unconfirmed")
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+REQUIRED = {
+    "id": str,
+    "code": str,
+    "title": str,
+    "where": str,
+    "meaning": str,
+    "causes": list,
+    "fix": list,
+    "sources": list,
+    "confidence": str,
+}
+OPTIONAL = {"aliases": list, "patterns": list, "http_status": int, "notes": str}
+FILE_KEYS = {"system", "system_name", "system_description", "entry"}
+
+
+class CatalogError(ValueError):
+    """A catalog file breaks the schema; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One explained error."""
+
+    id: str
+    code: str
+    system: str
+    title: str
+    where: str
+    meaning: str
+    causes: tuple[str, ...]
+    fix: tuple[str, ...]
+    sources: tuple[str, ...]
+    confidence: str
+    aliases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    http_status: int | None = None
+    notes: str = ""
+
+    @property
+    def weakly_sourced(self) -> bool:
+        """True when no official source confirms the entry."""
+        return self.confidence != "official"
+
+
+@dataclass(frozen=True)
+class System:
+    """A family of errors (one catalog file)."""
+
+    key: str
+    name: str
+    description: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All systems and entries, indexed for look-ups."""
+
+    systems: tuple[System, ...]
+    by_id: dict[str, Entry]
+    by_code: dict[str, tuple[Entry, ...]]
+    patterns: tuple[tuple[str, Entry], ...]
+
+    def get(self, key: str) -> Entry | None:
+        """Return the entry with this id (exact, then case-insensitive)."""
+        return self.by_id.get(key) or self.by_id.get(key.lower())
+
+    def for_code(self, code: str) -> tuple[Entry, ...]:
+        """Return every entry whose code or alias is ``code`` (case-insensitive)."""
+        return self.by_code.get(normalize(code), ())
+
+    def entries(self) -> tuple[Entry, ...]:
+        """Return every entry in catalog order."""
+        return tuple(e for s in self.systems for e in s.entries)
+
+
+def normalize(text: str) -> str:
+    """Lower-case, unify quotes and collapse white space, for tolerant matching."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return " ".join(text.lower().split())
+
+
+def _entry(raw: dict, system: str, where: str) -> Entry:
+    unknown = set(raw) - set(REQUIRED) - set(OPTIONAL)
+    if unknown:
+        raise CatalogError(f"{where}: unknown keys {sorted(unknown)}")
+    for key, kind in REQUIRED.items():
+        if not isinstance(raw.get(key), kind) or not raw[key]:
+            raise CatalogError(f"{where}: {key} must be a non-empty {kind.__name__}")
+    for key, kind in OPTIONAL.items():
+        if key in raw and not isinstance(raw[key], kind):
+            raise CatalogError(f"{where}: {key} must be a {kind.__name__}")
+    for key in ("causes", "fix", "sources", "aliases", "patterns"):
+        if not all(isinstance(item, str) and item.strip() for item in raw.get(key, [])):
+            raise CatalogError(f"{where}: {key} must hold non-empty strings")
+    if not ID_RE.fullmatch(raw["id"]):
+        raise CatalogError(f"{where}: id {raw['id']!r} is not URL-safe")
+    if raw["confidence"] not in CONFIDENCE:
+        raise CatalogError(f"{where}: confidence must be one of {CONFIDENCE}")
+    return Entry(
+        id=raw["id"],
+        code=raw["code"],
+        system=system,
+        title=raw["title"],
+        where=raw["where"],
+        meaning=raw["meaning"],
+        causes=tuple(raw["causes"]),
+        fix=tuple(raw["fix"]),
+        sources=tuple(raw["sources"]),
+        confidence=raw["confidence"],
+        aliases=tuple(raw.get("aliases", ())),
+        patterns=tuple(normalize(p) for p in raw.get("patterns", ())),
+        http_status=raw.get("http_status"),
+        notes=raw.get("notes", ""),
+    )
+
+
+def build(files: dict[str, dict]) -> Catalog:
+    """Check parsed catalog files and index them.
+
+    :raises CatalogError: on the first schema violation or duplicate id.
+    """
+    systems, by_id, by_code, patterns = [], {}, {}, []
+    for name, raw in files.items():
+        if set(raw) - FILE_KEYS or not {"system", "system_name", "entry"} <= set(raw):
+            raise CatalogError(f"{name}: needs system, system_name and [[entry]] tables only")
+        entries = tuple(
+            _entry(item, raw["system"], f"{name} entry {i}") for i, item in enumerate(raw["entry"], 1)
+        )
+        for entry in entries:
+            if entry.id.lower() in by_id:
+                raise CatalogError(f"{name}: id {entry.id} is used twice")
+            by_id[entry.id] = by_id[entry.id.lower()] = entry
+            for code in {normalize(entry.code), *(normalize(a) for a in entry.aliases)}:
+                by_code.setdefault(code, ())
+                by_code[code] += (entry,)
+            patterns.extend((p, entry) for p in entry.patterns)
+        systems.append(System(raw["system"], raw["system_name"], raw.get("system_description", ""), entries))
+    return Catalog(tuple(systems), by_id, by_code, tuple(patterns))
+
+
+@functools.cache
+def catalog() -> Catalog:
+    """Load the catalog once per process."""
+    order = ["consent", "lwa", "spapi", "legacy", "sts", "paapi", "buywithprime"]
+    paths = sorted(
+        CATALOG_DIR.glob("*.toml"), key=lambda p: (order.index(p.stem) if p.stem in order else 99, p.stem)
+    )
+    return build({p.name: tomllib.loads(p.read_text(encoding="utf-8")) for p in paths})

@@ -222,7 +222,8 @@ CASES = [
     # AWS STS
     (
         "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
-        "<Message>User: arn:aws:iam::1:user/dev is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::1:role/spapi</Message></Error>"
+        "<Message>User: arn:aws:iam::1:user/dev is not authorized to perform: sts:AssumeRole "
+        "on resource: arn:aws:iam::1:role/spapi</Message></Error>"
         "</ErrorResponse>",
         DRAFT,
         "sts-AccessDenied",

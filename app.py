@@ -6,12 +6,15 @@ import json
 import os
 import sys
 from pathlib import Path
+from secrets import token_urlsafe
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from auth import redact
+from auth.admin import hash_password
+from auth.crypto import fingerprint
 from auth.crypto import generate_key
 from auth.settings import ConfigError
 from auth.settings import load_settings
@@ -51,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # cookie that binds the state to this browser must come with it.
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
         SPAPI_SIMULATOR_APP_STATUS=values.get("SPAPI_SIMULATOR_APP_STATUS") or settings.app_status,
         SPAPI_SIMULATOR_REDIRECT_URIS=values.get("SPAPI_SIMULATOR_REDIRECT_URIS") or settings.redirect_uri,
     )
@@ -65,6 +69,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     redact.install()
+    from web import console
+
+    # The administrator check runs before CSRF: an unauthenticated POST is sent to the log-in
+    # page, not told about a form token it never had.
+    console.init_guard(app)
     csrf.init_app(app)
     app.session_interface = CachedSerializerSessionInterface()
 
@@ -77,7 +86,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web import security
     from web import services
 
-    services.init_app(app, settings)
+    services.init_app(app, settings, values)
+    app.add_template_filter(fingerprint, "fingerprint")
     security.init_app(app)
     browser.init_app(app, settings.https)
     errors.init_app(app)
@@ -85,6 +95,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(oauth.bp)
     explain.init_app(app)
+    app.register_blueprint(console.bp)
     if settings.simulator:
         from web import simulator
 
@@ -123,21 +134,38 @@ def _ephemeral_secrets() -> dict[str, str]:
 
 
 def _stored_dev_secrets(app: Flask) -> dict[str, str]:
-    """Load development keys from the instance folder, generating them on first start."""
+    """Load development keys from the instance folder, generating them on first start.
+
+    The console's development password is generated with them and printed once; only its
+    hash is kept.
+    """
     path = Path(app.instance_path) / DEV_SECRETS_FILE
     if path.exists():
-        return json.loads(path.read_text())
-    secrets = _ephemeral_secrets()
+        stored = json.loads(path.read_text())
+        if "ADMIN_PASSWORD_HASH" in stored:
+            return stored
+    secrets_ = _ephemeral_secrets() if not path.exists() else stored
+    password = token_urlsafe(12)
+    secrets_["ADMIN_PASSWORD_HASH"] = hash_password(password)
     scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with os.fdopen(os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
-        json.dump(secrets, handle)
+        json.dump(secrets_, handle)
     try:
-        # link() is atomic and fails if the file exists: when two processes start at once
-        # (the reloader), one set of keys wins and both use it.
-        os.link(scratch, path)
+        if path.exists():
+            os.replace(scratch, path)
+        else:
+            # link() is atomic and fails if the file exists: when two processes start at once
+            # (the reloader), one set of keys wins and both use it.
+            os.link(scratch, path)
     except FileExistsError:
         return json.loads(path.read_text())
     finally:
-        os.unlink(scratch)
+        if scratch.exists():
+            os.unlink(scratch)
     print(f" * Generated development keys (SECRET_KEY, TOKEN_ENCRYPTION_KEYS) in {path}", file=sys.stderr)
-    return secrets
+    print(
+        f" * Console: http://127.0.0.1:5000/console/ with the development password {password}"
+        " (shown only now; set ADMIN_PASSWORD_HASH to choose your own)",
+        file=sys.stderr,
+    )
+    return secrets_

@@ -56,6 +56,7 @@ class Settings:
     token_encryption_keys: tuple[str, ...]
     simulator: bool = False
     trusted_hosts: tuple[str, ...] = field(default_factory=tuple)
+    admin_password_hash: str | None = None
 
     @property
     def draft(self) -> bool:
@@ -200,6 +201,13 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
         simulator=simulator,
         trusted_hosts=tuple(h.strip() for h in str(values.get("TRUSTED_HOSTS", "")).split(",") if h.strip()),
     )
+    admin_hash = str(values.get("ADMIN_PASSWORD_HASH") or defaults.get("ADMIN_PASSWORD_HASH") or "").strip()
+    if admin_hash and not admin_hash.startswith(("scrypt:", "pbkdf2:")):
+        raise ConfigError(
+            "ADMIN_PASSWORD_HASH",
+            "must be a hash printed by flask spapi set-admin-password, never the password itself",
+        )
+    settings = replace(settings, admin_password_hash=admin_hash or None)
     if len(settings.secret_key) < 32:
         raise ConfigError("SECRET_KEY", "must be at least 32 characters of random data")
     token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)

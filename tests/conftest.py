@@ -1,9 +1,13 @@
 """Shared fixtures: the flaskr trio (app, client, runner) and loopback stand-ins."""
 
+import re
+
 import pytest
+import requests
 from cryptography.fernet import Fernet
 
 from app import create_app
+from auth.admin import hash_password
 from tests.live import LiveServer
 
 APPLICATION_ID = "amzn1.sp.solution.0bf296b5-36a6-4942-a13e-0123456789ab"
@@ -11,6 +15,8 @@ CLIENT_ID = "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef"
 CLIENT_SECRET = "amzn1.oa2-cs.v1.test-client-secret-value-0123456789"
 SECRET_KEY = "test-secret-key-0123456789abcdef0123456789"
 TOKEN_KEY = Fernet.generate_key().decode()
+ADMIN_PASSWORD = "correct horse battery staple"
+ADMIN_PASSWORD_HASH = hash_password(ADMIN_PASSWORD)
 
 
 def base_config(tmp_path, **overrides) -> dict:
@@ -26,6 +32,7 @@ def base_config(tmp_path, **overrides) -> dict:
         "DATABASE_URL": f"sqlite:///{tmp_path}/spapi.sqlite",
         "SECRET_KEY": SECRET_KEY,
         "TOKEN_ENCRYPTION_KEYS": TOKEN_KEY,
+        "ADMIN_PASSWORD_HASH": ADMIN_PASSWORD_HASH,
     }
     config.update(overrides)
     return config
@@ -70,3 +77,34 @@ def simulator(tmp_path):
 
     with LiveServer(build) as server:
         yield server
+
+
+class AdminActions:
+    """Log the test client in and out of the console (flaskr's ``auth`` fixture)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path="/console/login") -> str:
+        page = self.client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def login(self, password=ADMIN_PASSWORD):
+        return self.client.post("/console/login", data={"password": password, "csrf_token": self.csrf()})
+
+
+@pytest.fixture
+def admin(client):
+    """Console log-in helper bound to ``client``."""
+    return AdminActions(client)
+
+
+def live_login(server, password=ADMIN_PASSWORD):
+    """A requests session logged in to the console of a live server."""
+    browser = requests.Session()
+    page = browser.get(f"{server.url}/console/login", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"password": password, "csrf_token": token}
+    answer = browser.post(f"{server.url}/console/login", data=form, timeout=10)
+    assert answer.url.endswith("/console/"), answer.status_code
+    return browser

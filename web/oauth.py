@@ -51,6 +51,7 @@ def login():
     except RedirectRejected as error:
         log.warning("login URI call refused: %s", error)
         return render_template("oauth/login_refused.html", reason=str(error)), 400
+    services().observed["amazon_version"] = "beta" if "version" in args else "none"
     if ("version" in args) != settings.draft:
         # Amazon adds version=beta exactly for draft apps; a mismatch means SPAPI_APP_STATUS
         # disagrees with the app's real status, and Amazon will answer MD1000 or similar.

@@ -18,6 +18,18 @@ from auth.marketplaces import catalog
 from auth.redirects import CallbackAllowList
 from auth.redirects import CallbackTarget
 from auth.settings import Settings
+from auth.token_cache import AccessTokenCache
+
+SETTING_PREFIXES = (
+    "SPAPI_",
+    "LWA_",
+    "PUBLIC_URL",
+    "DATABASE_URL",
+    "TOKEN_ENCRYPTION_KEYS",
+    "ADMIN_PASSWORD_HASH",
+    "TRUSTED_HOSTS",
+    "TRUST_PROXY_HOPS",
+)
 
 
 @dataclass
@@ -31,6 +43,9 @@ class Services:
     lwa: LwaClient
     callback_allow_list: CallbackAllowList
     consent_origins: tuple[str, ...]
+    token_cache: AccessTokenCache
+    raw_settings: dict[str, str]
+    observed: dict[str, str]
 
 
 def callback_targets(settings: Settings) -> list[CallbackTarget]:
@@ -42,9 +57,10 @@ def callback_targets(settings: Settings) -> list[CallbackTarget]:
     return targets
 
 
-def init_app(app: Flask, settings: Settings) -> None:
+def init_app(app: Flask, settings: Settings, values: dict[str, str]) -> None:
     """Build the services for ``app`` and close the request's DB session at teardown."""
     engine = make_engine(settings.database_url)
+    lwa = LwaClient(settings.lwa_token_url, settings.lwa_client_id, settings.lwa_client_secret)
     targets = callback_targets(settings)
     origins = sorted({f"{t.scheme}://{t.netloc}" for t in targets})
     app.extensions["spapi"] = Services(
@@ -52,9 +68,13 @@ def init_app(app: Flask, settings: Settings) -> None:
         engine=engine,
         sessions=make_sessions(engine),
         vault=TokenVault(settings.token_encryption_keys),
-        lwa=LwaClient(settings.lwa_token_url, settings.lwa_client_id, settings.lwa_client_secret),
+        lwa=lwa,
         callback_allow_list=CallbackAllowList(targets, settings.application_id),
         consent_origins=tuple(origins),
+        token_cache=AccessTokenCache(lwa),
+        # The doctor reads these raw values; they never reach a page (secrets are fingerprinted).
+        raw_settings={k: str(v) for k, v in values.items() if k.startswith(SETTING_PREFIXES)},
+        observed={},
     )
     app.teardown_appcontext(close_db)
 

@@ -6,6 +6,7 @@ Mounted under ``/simulator/<amazon host>/...`` so each Amazon URL maps to one si
 
 import uuid
 from urllib.parse import urlencode
+from urllib.parse import urlsplit
 
 from flask import Blueprint
 from flask import abort
@@ -207,32 +208,30 @@ def token_endpoint():
     return response
 
 
+@bp.route("/self-authorize", methods=["GET", "POST"])
+def self_authorize():
+    """Seller Central's "Authorize app" button: a refresh token for the developer's own account."""
+    token = None
+    selling_partner_id = request.form.get("selling_partner_id") or new_selling_partner_id()
+    if request.method == "POST":
+        if not SELLING_PARTNER_ID_RE.fullmatch(selling_partner_id):
+            abort(400, "Enter a selling partner ID of letters and digits.")
+        token = amazon().self_authorize(selling_partner_id)
+    return render_template(
+        "simulator/self_authorize.html", token=token, selling_partner_id=selling_partner_id
+    )
+
+
+@bp.get("/<host>/vendor/orders/v1/purchaseOrders")
+def vendor_purchase_orders(host: str):
+    """Vendor Orders API ``getPurchaseOrders``: an empty page for an authorized vendor."""
+    return _sp_api_answer(host, {"payload": {"orders": []}})
+
+
 @bp.get("/<host>/sellers/v1/marketplaceParticipations")
 def marketplace_participations(host: str):
     """Sellers API ``getMarketplaceParticipations`` for the region of ``host``."""
-    region = next(
-        (
-            r
-            for r in catalog().regions.values()
-            if host in (r.endpoint.split("//")[1], r.sandbox_endpoint.split("//")[1])
-        ),
-        None,
-    )
-    if region is None:
-        abort(404, "Unknown SP-API endpoint host.")
-    headers = {"x-amzn-RequestId": str(uuid.uuid4())}
-    problem = amazon().access_token_problem(request.headers.get("x-amz-access-token"))
-    if problem:
-        body = {
-            "errors": [
-                {
-                    "code": "Unauthorized",
-                    "message": "Access to requested resource is denied.",
-                    "details": problem,
-                }
-            ]
-        }
-        return jsonify(body), 403, headers
+    region = _sp_api_region(host)
     payload = [
         {
             "marketplace": {"id": m.marketplace_id, "countryCode": m.country_code, "name": m.name},
@@ -242,8 +241,39 @@ def marketplace_participations(host: str):
         for m in catalog().marketplaces
         if m.region == region
     ]
+    return _sp_api_answer(host, {"payload": payload})
+
+
+def _sp_api_region(host: str):
+    """Return the region an SP-API host (production or sandbox) belongs to, or answer 404."""
+    hosts = {
+        urlsplit(url).hostname: r
+        for r in catalog().regions.values()
+        for url in (r.endpoint, r.sandbox_endpoint)
+    }
+    if host not in hosts:
+        abort(404, "Unknown SP-API endpoint host.")
+    return hosts[host]
+
+
+def _sp_api_answer(host: str, body: dict):
+    """Check the access token as the SP-API does, then answer ``body``."""
+    _sp_api_region(host)
+    headers = {"x-amzn-RequestId": str(uuid.uuid4())}
+    problem = amazon().access_token_problem(request.headers.get("x-amz-access-token"))
+    if problem:
+        error = {
+            "errors": [
+                {
+                    "code": "Unauthorized",
+                    "message": "Access to requested resource is denied.",
+                    "details": problem,
+                }
+            ]
+        }
+        return jsonify(error), 403, headers
     headers["x-amzn-RateLimit-Limit"] = "0.0167"
-    return jsonify(payload=payload), 200, headers
+    return jsonify(body), 200, headers
 
 
 def _code_redirect(redirect_uri: str, state: str, selling_partner_id: str) -> str:

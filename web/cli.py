@@ -77,6 +77,19 @@ def explain_command(text: str, as_json: bool) -> None:
             click.echo(f"    {number}. {step}")
 
 
+def fail(message: str, as_json: bool, **extra) -> None:
+    """Print an error (text or JSON) and exit 1."""
+    if as_json:
+        click.echo(json.dumps({"error": message, **extra}, indent=2))
+    else:
+        click.echo(f"Error: {message}", err=True)
+    raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     """Register the command group."""
+    # The command modules attach themselves to the group when imported.
+    from web import cli_admin  # noqa: F401
+    from web import cli_tokens  # noqa: F401
+
     app.cli.add_command(spapi)

@@ -1,0 +1,68 @@
+"""flask spapi commands for administration: doctor, rotate-keys, set-admin-password."""
+
+import json
+
+import click
+
+from web.cli import fail as _fail
+from web.cli import spapi
+from web.services import services
+
+
+@spapi.command("doctor")
+@click.option("--json", "as_json", is_flag=True)
+def doctor_command(as_json) -> None:
+    """Check the configuration; exit 1 when there is an error."""
+    from auth import doctor
+    from web.console import _doctor_values
+
+    findings = doctor.check(_doctor_values(), amazon_version=services().observed.get("amazon_version"))
+    if as_json:
+        click.echo(json.dumps([f.__dict__ for f in findings], indent=2))
+    else:
+        for finding in findings:
+            hint = f"  (flask spapi explain {finding.entry_id})" if finding.entry_id else ""
+            click.echo(f"[{finding.severity}] {finding.message}{hint}")
+        click.echo("Errors found." if doctor.has_errors(findings) else "No errors.")
+    if doctor.has_errors(findings):
+        raise SystemExit(1)
+
+
+@spapi.command("rotate-keys")
+@click.option("--json", "as_json", is_flag=True)
+def rotate_keys_command(as_json) -> None:
+    """Re-encrypt every stored token under the newest TOKEN_ENCRYPTION_KEYS key."""
+    from auth.rotation import rotate_all
+
+    svc = services()
+    with svc.sessions() as db:
+        report = rotate_all(db, svc.vault)
+    data = {
+        "rotated": report.rotated,
+        "unreadable": [{"selling_partner_id": s, "region": r} for s, r in report.unreadable],
+    }
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(f"Re-encrypted {report.rotated} token(s) under the newest key.")
+        for spid, region in report.unreadable:
+            click.echo(
+                f"Cannot decrypt {spid} in {region} with any configured key: it needs re-authorization."
+            )
+        if not report.unreadable:
+            click.echo("You can now remove the older keys from TOKEN_ENCRYPTION_KEYS.")
+    if report.unreadable:
+        raise SystemExit(1)
+
+
+@spapi.command("set-admin-password")
+@click.password_option("--password", prompt="Administrator password", help="Prompted for when omitted.")
+@click.option("--json", "as_json", is_flag=True)
+def set_admin_password_command(password, as_json) -> None:
+    """Print the ADMIN_PASSWORD_HASH line for a password (the password itself is never stored)."""
+    from auth.admin import hash_password
+
+    if len(password) < 12:
+        _fail("use at least 12 characters", as_json)
+    line = hash_password(password)
+    click.echo(json.dumps({"ADMIN_PASSWORD_HASH": line}) if as_json else f"ADMIN_PASSWORD_HASH={line}")

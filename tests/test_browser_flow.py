@@ -1,4 +1,4 @@
-"""The seller's clicks through the whole authorization, in headless Chromium."""
+"""The clicks of sellers and developers through the app, in headless Chromium."""
 
 import re
 
@@ -6,6 +6,7 @@ import pytest
 
 from tests.browser import chromium  # noqa: F401  (fixture)
 from tests.browser import page  # noqa: F401  (fixture)
+from tests.conftest import ADMIN_PASSWORD
 from tests.conftest import CLIENT_ID
 from tests.helpers import authorizations
 
@@ -64,3 +65,41 @@ def test_explain_page_search_paste_and_follow(simulator, page):  # noqa: F811
     page.click("#results .findings a[href='/explain/MD1000']")
     page.wait_for_url(simulator.url + "/explain/MD1000")
     assert page.inner_text("h1").startswith("MD1000")
+
+
+def _console_login(page, server):
+    page.goto(server.url + "/console/login")
+    page.fill("#password", ADMIN_PASSWORD)
+    page.click("#login")
+    page.wait_for_url(server.url + "/console/")
+
+
+def test_self_authorization_test_clicked_through(simulator, page):  # noqa: F811
+    page.goto(simulator.url + "/simulator/self-authorize")
+    page.fill("#selling_partner_id", "A1BROWSERSELF1")
+    page.click("#self-authorize")
+    refresh_token = page.inner_text("#refresh-token").strip()
+    assert refresh_token.startswith("Atzr|")
+    _console_login(page, simulator)
+    page.goto(simulator.url + "/console/self-test")
+    page.fill("#refresh_token", refresh_token)
+    page.select_option("#region", "NA")
+    page.click("#run")
+    page.wait_for_selector("#step-2")
+    assert "fetched from LWA" in page.inner_text("#step-1")
+    assert page.inner_text("#call-status") == "200"
+    first = page.inner_text(".countdown")
+    page.wait_for_timeout(1200)
+    assert page.inner_text(".countdown") != first and "min" in first  # the countdown is live
+    html = page.content()
+    assert refresh_token not in html and not re.search(r"Atz[ar]\|[A-Za-z0-9_-]{8}", html)
+
+
+def test_grantless_token_clicked_through(simulator, page):  # noqa: F811
+    _console_login(page, simulator)
+    page.goto(simulator.url + "/console/grantless")
+    page.check("input[value='sellingpartnerapi::notifications']")
+    page.click("#get-token")
+    page.wait_for_selector("#grantless-result")
+    assert "grant_type=client_credentials" in page.inner_text("#grantless-result")
+    assert not re.search(r"Atz[ar]\|[A-Za-z0-9_-]{8}", page.content())

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from cryptography.fernet import Fernet
 from dotenv import dotenv_values
 
+from auth.sts import ROLE_ARN_RE
+
 DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
 SIMULATOR_PATH = "/simulator"
 REDIRECT_PATH = "/oauth/redirect"
@@ -57,6 +59,9 @@ class Settings:
     simulator: bool = False
     trusted_hosts: tuple[str, ...] = field(default_factory=tuple)
     admin_password_hash: str | None = None
+    role_arn: str | None = None
+    role_external_id: str | None = None
+    sts_endpoint_url: str | None = None
 
     @property
     def draft(self) -> bool:
@@ -208,6 +213,16 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
             "must be a hash printed by flask spapi set-admin-password, never the password itself",
         )
     settings = replace(settings, admin_password_hash=admin_hash or None)
+    role_arn = str(values.get("SPAPI_ROLE_ARN") or "").strip() or None
+    if role_arn and not ROLE_ARN_RE.fullmatch(role_arn):
+        raise ConfigError("SPAPI_ROLE_ARN", "must look like arn:aws:iam::123456789012:role/name")
+    sts_url = str(values.get("SPAPI_STS_ENDPOINT_URL") or "").strip() or None
+    settings = replace(
+        settings,
+        role_arn=role_arn,
+        role_external_id=str(values.get("SPAPI_ROLE_EXTERNAL_ID") or "").strip() or None,
+        sts_endpoint_url=_url("SPAPI_STS_ENDPOINT_URL", sts_url) if sts_url else None,
+    )
     if len(settings.secret_key) < 32:
         raise ConfigError("SECRET_KEY", "must be at least 32 characters of random data")
     token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)

@@ -31,7 +31,7 @@ class CallResult:
     error: str | None = None
 
 
-def test_call(
+def run_test_call(
     region: Region, access_token: str, *, account_type: str, sandbox: bool, url_for_amazon, signer=None
 ) -> CallResult:
     """Call the region's SP-API with ``access_token``: the seller or vendor test operation.

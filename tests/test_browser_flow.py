@@ -67,11 +67,11 @@ def test_explain_page_search_paste_and_follow(simulator, page):  # noqa: F811
     assert page.inner_text("h1").startswith("MD1000")
 
 
-def _console_login(page, server):
-    page.goto(server.url + "/console/login")
-    page.fill("#password", ADMIN_PASSWORD)
-    page.click("#login")
-    page.wait_for_url(server.url + "/console/")
+def _console_login(tab, server):
+    tab.goto(server.url + "/console/login")
+    tab.fill("#password", ADMIN_PASSWORD)
+    tab.click("#login")
+    tab.wait_for_url(server.url + "/console/")
 
 
 def test_self_authorization_test_clicked_through(simulator, page):  # noqa: F811

@@ -1,4 +1,4 @@
-"""flask spapi commands for administration: doctor, rotate-keys, set-admin-password."""
+"""flask spapi commands for administration: doctor, rotate-keys, set-admin-password, assume-role."""
 
 import json
 
@@ -66,3 +66,29 @@ def set_admin_password_command(password, as_json) -> None:
         _fail("use at least 12 characters", as_json)
     line = hash_password(password)
     click.echo(json.dumps({"ADMIN_PASSWORD_HASH": line}) if as_json else f"ADMIN_PASSWORD_HASH={line}")
+
+
+@spapi.command("assume-role")
+@click.option("--json", "as_json", is_flag=True)
+def assume_role_command(as_json) -> None:
+    """Assume the legacy IAM role (SPAPI_ROLE_ARN) and show the temporary credentials, masked."""
+    from auth.sts import StsError
+
+    session = services().role_session
+    if session is None:
+        _fail("no SPAPI_ROLE_ARN is configured (signing is optional since October 2023)", as_json)
+    try:
+        credentials = session.credentials()
+    except StsError as error:
+        _fail(
+            f"STS answered {error.code}: {error.message}",
+            as_json,
+            code=error.code,
+            explain=f"flask spapi explain {error.code}",
+        )
+    data = credentials.masked()
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+    else:
+        for name, value in data.items():
+            click.echo(f"{name}: {value}")

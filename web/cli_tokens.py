@@ -160,14 +160,14 @@ def refresh_command(selling_partner_id, region, as_json) -> None:
 def test_command(selling_partner_id, region, sandbox, as_json) -> None:
     """Refresh a stored authorization and make the SP-API test call; exit 1 unless it succeeds."""
     from auth.marketplaces import catalog
-    from auth.spapi_client import test_call
+    from auth.spapi_client import run_test_call
 
     svc = services()
     with svc.sessions() as db:
         row = _stored(db, selling_partner_id, region, as_json)
         token = _refresh(db, row, as_json)
         account_type = row.account_type
-    result = test_call(
+    result = run_test_call(
         catalog().regions[region],
         token.access_token,
         account_type=account_type,

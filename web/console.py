@@ -3,7 +3,6 @@ self-authorization test and grantless tokens. Everything here needs an administr
 
 import re
 import time
-from datetime import date
 from datetime import timedelta
 
 from flask import Blueprint
@@ -33,8 +32,9 @@ from auth.marketplaces import ACCOUNT_TYPES
 from auth.marketplaces import catalog
 from auth.models import Authorization
 from auth.refresh import refresh_stored
-from auth.spapi_client import test_call
+from auth.spapi_client import run_test_call
 from auth.store import save_authorization
+from auth.sts import StsError
 from web.explain import app_context
 from web.services import get_db
 from web.services import services
@@ -234,6 +234,32 @@ def grantless():
     )
 
 
+@bp.route("/legacy", methods=["GET", "POST"])
+def legacy():
+    """Legacy IAM role: assume it through STS and show the (masked) temporary credentials."""
+    svc = services()
+    credentials = error = explanation = None
+    if request.method == "POST":
+        if svc.role_session is None:
+            abort(
+                400,
+                "No SPAPI_ROLE_ARN is configured: set it (and SPAPI_ROLE_EXTERNAL_ID if your trust "
+                "policy needs one) to use the legacy IAM role.",
+            )
+        try:
+            credentials = svc.role_session.credentials()
+        except StsError as failure:
+            error = failure
+            explanation = diagnose(f"{failure.code} {failure.message}", app_context())
+    return render_template(
+        "console/legacy.html",
+        session_=svc.role_session,
+        credentials=credentials,
+        error=error,
+        explanation=explanation,
+    )
+
+
 def _run_self_test(stored: Authorization | None, sandbox: bool):
     svc = services()
     region = catalog().regions.get(stored.region if stored else request.form.get("region", "NA"))
@@ -264,7 +290,7 @@ def _run_self_test(stored: Authorization | None, sandbox: bool):
                     refresh_token=pasted,
                 )
                 flash(f"Saved as the authorization of {save_as} in {region.code}.")
-        step2 = test_call(
+        step2 = run_test_call(
             region,
             step1.access_token,
             account_type=account_type,
@@ -273,6 +299,10 @@ def _run_self_test(stored: Authorization | None, sandbox: bool):
         )
     except LwaError as failure:
         error = failure
+    except StsError as failure:
+        return _self_test_page(
+            sts_error=failure, sts_explanation=diagnose(f"{failure.code} {failure.message}", app_context())
+        )
     except VaultError:
         abort(
             409,
@@ -316,6 +346,7 @@ def _self_test_page(**result):
         regions=catalog().regions,
         now=time.time(),
         monotonic=time.monotonic(),
+        config_sign=services().role_session is not None,
         **result,
     )
 
@@ -351,9 +382,5 @@ def _landing_endpoints() -> set[str]:
         "console.authorizations",
         "console.self_test",
         "console.grantless",
+        "console.legacy",
     }
-
-
-def today() -> date:
-    """Today's date (a function so templates and tests agree)."""
-    return date.today()

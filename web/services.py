@@ -18,6 +18,7 @@ from auth.marketplaces import catalog
 from auth.redirects import CallbackAllowList
 from auth.redirects import CallbackTarget
 from auth.settings import Settings
+from auth.sts import RoleSession
 from auth.token_cache import AccessTokenCache
 
 SETTING_PREFIXES = (
@@ -46,6 +47,7 @@ class Services:
     token_cache: AccessTokenCache
     raw_settings: dict[str, str]
     observed: dict[str, str]
+    role_session: RoleSession | None = None
 
 
 def callback_targets(settings: Settings) -> list[CallbackTarget]:
@@ -75,6 +77,11 @@ def init_app(app: Flask, settings: Settings, values: dict[str, str]) -> None:
         # The doctor reads these raw values; they never reach a page (secrets are fingerprinted).
         raw_settings={k: str(v) for k, v in values.items() if k.startswith(SETTING_PREFIXES)},
         observed={},
+        role_session=RoleSession(
+            settings.role_arn, external_id=settings.role_external_id, endpoint_url=settings.sts_endpoint_url
+        )
+        if settings.role_arn
+        else None,
     )
     app.teardown_appcontext(close_db)
 

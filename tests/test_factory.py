@@ -1,6 +1,7 @@
 """The factory: settings from the environment, refusal to start, development defaults."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
+from auth.admin import verify_password
 from auth.settings import ConfigError
 from auth.settings import load_settings
 from auth.settings import read_environment
@@ -35,6 +37,8 @@ SETTING_NAMES = [
     "FLASK_DEBUG",
     "TRUSTED_HOSTS",
     "SPAPI_INSTANCE_PATH",
+    "ADMIN_PASSWORD_HASH",
+    "SPAPI_ROLE_ARN",
 ]
 
 
@@ -85,6 +89,8 @@ def test_refuses_to_start_naming_a_missing_setting(environ, missing):
         ("SPAPI_APP_STATUS", "beta", "draft or published"),
         ("TOKEN_ENCRYPTION_KEYS", "not-a-key", "Fernet"),
         ("SECRET_KEY", "short", "32 characters"),
+        ("ADMIN_PASSWORD_HASH", "my-plain-password", "never the password"),
+        ("SPAPI_ROLE_ARN", "arn:aws:iam::1:role/x", "arn:aws:iam::123456789012:role/name"),
     ],
 )
 def test_refuses_malformed_settings(environ, name, value, words):
@@ -117,14 +123,18 @@ def test_dotenv_is_read_and_environment_wins(tmp_path):
     assert values["SPAPI_APP_STATUS"] == "published"
 
 
-def test_development_generates_keys_once(environ, tmp_path):
+def test_development_generates_keys_once(environ, tmp_path, capfd):
     environ(SPAPI_ENV="development", SPAPI_SIMULATOR="1")
     first = create_app()
+    shown = capfd.readouterr().err
+    password = re.search(r"development password (\S+) ", shown).group(1)
     secrets_file = tmp_path / "instance" / "dev-secrets.json"
     assert secrets_file.stat().st_mode & 0o777 == 0o600
     stored = json.loads(secrets_file.read_text())
     assert first.config["SECRET_KEY"] == stored["SECRET_KEY"]
+    assert verify_password(stored["ADMIN_PASSWORD_HASH"], password) and password not in json.dumps(stored)
     second = create_app()
+    assert "development password" not in capfd.readouterr().err  # shown once only
     assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]
     assert second.extensions["spapi"].settings.public_url == "http://127.0.0.1:5000"
 

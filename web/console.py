@@ -290,12 +290,14 @@ def _run_self_test(stored: Authorization | None, sandbox: bool):
                     refresh_token=pasted,
                 )
                 flash(f"Saved as the authorization of {save_as} in {region.code}.")
+        signer = svc.role_session.signer() if svc.role_session and request.form.get("sign") == "yes" else None
         step2 = run_test_call(
             region,
             step1.access_token,
             account_type=account_type,
             sandbox=sandbox,
             url_for_amazon=svc.settings.amazon_url,
+            signer=signer,
         )
     except LwaError as failure:
         error = failure

@@ -43,6 +43,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/flow.py
+	$(BIN)/python bench/explain.py
+	$(BIN)/python bench/tokens.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -95,6 +95,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(oauth.bp)
     explain.init_app(app)
+    from web import console_tools  # noqa: F401  (its routes join the console blueprint)
+
     app.register_blueprint(console.bp)
     if settings.simulator:
         from web import simulator

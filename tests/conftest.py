@@ -68,14 +68,20 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def live_simulator(tmp_path, **overrides) -> LiveServer:
+    """A live app on 127.0.0.1 with the built-in Amazon simulator (use as a context manager)."""
+
+    def build(url):
+        config = base_config(tmp_path, SPAPI_SIMULATOR="1", PUBLIC_URL=url, LWA_TOKEN_URL="")
+        return create_app({**config, **overrides})
+
+    return LiveServer(build)
+
+
 @pytest.fixture
 def simulator(tmp_path):
     """A live app on loopback with the built-in Amazon simulator, served over real HTTP."""
-
-    def build(url):
-        return create_app(base_config(tmp_path, SPAPI_SIMULATOR="1", PUBLIC_URL=url, LWA_TOKEN_URL=""))
-
-    with LiveServer(build) as server:
+    with live_simulator(tmp_path) as server:
         yield server
 
 
@@ -99,12 +105,16 @@ def admin(client):
     return AdminActions(client)
 
 
+def post_form(browser, url, form_page=None, **form):
+    """POST ``form`` with the CSRF token of the page at ``form_page`` (default: ``url``)."""
+    page = browser.get(form_page or url, timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return browser.post(url, data={"csrf_token": token, **form}, timeout=20)
+
+
 def live_login(server, password=ADMIN_PASSWORD):
     """A requests session logged in to the console of a live server."""
     browser = requests.Session()
-    page = browser.get(f"{server.url}/console/login", timeout=10).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    form = {"password": password, "csrf_token": token}
-    answer = browser.post(f"{server.url}/console/login", data=form, timeout=10)
+    answer = post_form(browser, f"{server.url}/console/login", password=password)
     assert answer.url.endswith("/console/"), answer.status_code
     return browser

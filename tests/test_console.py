@@ -13,6 +13,7 @@ from auth.store import save_authorization
 from tests.conftest import ADMIN_PASSWORD
 from tests.conftest import CLIENT_SECRET
 from tests.conftest import live_login
+from tests.conftest import post_form
 from tests.helpers import REFRESH_TOKEN
 from tests.helpers import authorizations
 from tests.helpers import count
@@ -178,9 +179,7 @@ def _simulated_refresh_token(server, spid="A1SELFTEST001"):
 
 
 def _post(browser, server, path, form_page=None, **form):
-    page = browser.get(f"{server.url}{form_page or path}", timeout=10).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return browser.post(f"{server.url}{path}", data={"csrf_token": token, **form}, timeout=20)
+    return post_form(browser, f"{server.url}{path}", f"{server.url}{form_page or path}", **form)
 
 
 def test_self_test_with_a_pasted_token_shows_both_steps_and_no_secret(simulator, caplog):

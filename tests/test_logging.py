@@ -7,6 +7,7 @@ import requests
 
 from tests.conftest import CLIENT_SECRET
 from tests.conftest import live_login
+from tests.conftest import post_form
 from tests.helpers import authorizations
 from tests.live import parse_form
 
@@ -14,11 +15,6 @@ TOKEN = re.compile(r"Atz[ar]\|[A-Za-z0-9_-]{6}")
 UNREDACTED = re.compile(
     r"(?i)\b(state|spapi_oauth_code|code|amazon_state|refresh_token|client_secret)=(?!\[redacted\])[^&\s\"']+"
 )
-
-
-def _post(browser, url, page_url, **form):
-    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get(page_url, timeout=10).text).group(1)
-    return browser.post(url, data={"csrf_token": token, **form}, timeout=20)
 
 
 def test_logs_hold_no_secret_across_all_flows(simulator, caplog):
@@ -35,7 +31,7 @@ def test_logs_hold_no_secret_across_all_flows(simulator, caplog):
     refresh_token = amazon.self_authorize("A1LOGGING0001")
     # Console: self-test with a pasted token, a stored one, grantless.
     admin = live_login(simulator)
-    _post(
+    post_form(
         admin,
         f"{base}/console/self-test",
         f"{base}/console/self-test",
@@ -47,8 +43,8 @@ def test_logs_hold_no_secret_across_all_flows(simulator, caplog):
         selling_partner_id="A1LOGGING0001",
     )
     stored = [row for row in authorizations(simulator.app) if row.selling_partner_id == "A1LOGGING0001"][0]
-    _post(admin, f"{base}/console/authorizations/{stored.id}/test", f"{base}/console/authorizations")
-    _post(
+    post_form(admin, f"{base}/console/authorizations/{stored.id}/test", f"{base}/console/authorizations")
+    post_form(
         admin,
         f"{base}/console/grantless",
         f"{base}/console/grantless",

@@ -8,14 +8,12 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
-from app import create_app
 from tests.conftest import APPLICATION_ID
 from tests.conftest import CLIENT_ID
 from tests.conftest import CLIENT_SECRET
-from tests.conftest import base_config
+from tests.conftest import live_simulator
 from tests.helpers import authorizations
 from tests.helpers import query_of
-from tests.live import LiveServer
 from tests.live import parse_form
 from tests.live import text_of
 
@@ -95,20 +93,7 @@ def test_secondary_user_sees_spdc8143(simulator):
 @pytest.fixture
 def published_mismatch(tmp_path):
     """Our app says published, but Amazon still has it as a draft."""
-
-    def build(url):
-        return create_app(
-            base_config(
-                tmp_path,
-                SPAPI_SIMULATOR="1",
-                PUBLIC_URL=url,
-                LWA_TOKEN_URL="",
-                SPAPI_APP_STATUS="published",
-                SPAPI_SIMULATOR_APP_STATUS="draft",
-            )
-        )
-
-    with LiveServer(build) as server:
+    with live_simulator(tmp_path, SPAPI_APP_STATUS="published", SPAPI_SIMULATOR_APP_STATUS="draft") as server:
         yield server
 
 

@@ -227,43 +227,29 @@ def test_sts_error_page_explains(tmp_path, lwa_url, httpserver):
 
 
 def test_signed_self_test_through_the_console(tmp_path, moto_sts):
+    import re
+
+    import requests
+
     from tests.conftest import live_login
-    from tests.live import LiveServer
+    from tests.conftest import live_simulator
+    from tests.conftest import post_form
 
-    def build(url):
-        return create_app(
-            base_config(
-                tmp_path,
-                SPAPI_SIMULATOR="1",
-                PUBLIC_URL=url,
-                LWA_TOKEN_URL="",
-                SPAPI_ROLE_ARN=ROLE,
-                SPAPI_STS_ENDPOINT_URL=moto_sts,
-            )
-        )
-
-    with LiveServer(build) as server:
-        import re
-
-        import requests
-
+    with live_simulator(tmp_path, SPAPI_ROLE_ARN=ROLE, SPAPI_STS_ENDPOINT_URL=moto_sts) as server:
         requests.get(f"{server.url}/simulator/", timeout=10)
         refresh_token = server.app.extensions["spapi_simulator"].self_authorize("A1SIGNED00001")
         browser = live_login(server)
-        page = browser.get(f"{server.url}/console/self-test", timeout=10).text
-        assert "Sign with the legacy IAM role" in page
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        result = browser.post(
+        assert (
+            "Sign with the legacy IAM role" in browser.get(f"{server.url}/console/self-test", timeout=10).text
+        )
+        result = post_form(
+            browser,
             f"{server.url}/console/self-test",
-            timeout=20,
-            data={
-                "csrf_token": token,
-                "refresh_token": refresh_token,
-                "region": "NA",
-                "account": "seller",
-                "environment": "production",
-                "sign": "yes",
-            },
+            refresh_token=refresh_token,
+            region="NA",
+            account="seller",
+            environment="production",
+            sign="yes",
         ).text
         assert '<dd id="call-status">200</dd>' in result
         # The request shown carries the signature headers, masked.

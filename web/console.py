@@ -1,8 +1,6 @@
-"""The developer console: log-in, dashboard and doctor, URI builder, authorizations,
-self-authorization test and grantless tokens. Everything here needs an administrator."""
+"""The developer console: the administrator guard, log-in, dashboard and doctor, the URI
+builder and stored authorizations. The tools that call out live in ``web/console_tools.py``."""
 
-import re
-import time
 from datetime import timedelta
 
 from flask import Blueprint
@@ -21,20 +19,12 @@ from sqlalchemy import select
 from auth import doctor
 from auth.admin import LoginLimiter
 from auth.admin import verify_password
-from auth.callback import SELLING_PARTNER_ID_RE
 from auth.consent import build_consent_uri
-from auth.crypto import VaultError
 from auth.crypto import fingerprint
 from auth.diagnose import diagnose
-from auth.lwa import GRANTLESS_SCOPES
-from auth.lwa import LwaError
 from auth.marketplaces import ACCOUNT_TYPES
 from auth.marketplaces import catalog
 from auth.models import Authorization
-from auth.refresh import refresh_stored
-from auth.spapi_client import run_test_call
-from auth.store import save_authorization
-from auth.sts import StsError
 from web.explain import app_context
 from web.services import get_db
 from web.services import services
@@ -44,7 +34,6 @@ PUBLIC_BLUEPRINTS = {"public", "oauth", "explain", "simulator"}
 PUBLIC_ENDPOINTS = {"static", "console.login"}
 PAGE_SIZE = 20
 REAUTHORIZE_AFTER = timedelta(days=365)
-REFRESH_TOKEN_RE = re.compile(r"Atzr\|[!-~]{10,2040}")
 
 
 def init_guard(app: Flask) -> None:
@@ -177,13 +166,6 @@ def authorizations():
     )
 
 
-@bp.post("/authorizations/<int:authorization_id>/test")
-def test_authorization(authorization_id: int):
-    """Refresh a stored authorization's token and make the test call."""
-    row = get_db().get(Authorization, authorization_id) or abort(404, "No such authorization.")
-    return _run_self_test(stored=row, sandbox=request.form.get("environment") == "sandbox")
-
-
 @bp.post("/authorizations/<int:authorization_id>/delete")
 def delete_authorization(authorization_id: int):
     """Delete a stored authorization, once confirmed."""
@@ -195,170 +177,6 @@ def delete_authorization(authorization_id: int):
     get_db().commit()
     flash(f"Deleted the authorization of {row.selling_partner_id} in {row.region}.")
     return redirect(url_for("console.authorizations"))
-
-
-@bp.route("/self-test", methods=["GET", "POST"])
-def self_test():
-    """Step 1, LWA refresh; step 2, an SP-API call; for a pasted or a stored refresh token."""
-    if request.method == "GET":
-        return _self_test_page()
-    stored = None
-    if request.form.get("authorization_id"):
-        stored = get_db().get(Authorization, request.form.get("authorization_id", type=int) or 0)
-        if stored is None:
-            abort(400, "Pick a stored authorization from the list, or paste a refresh token.")
-    return _run_self_test(stored=stored, sandbox=request.form.get("environment") == "sandbox")
-
-
-@bp.route("/grantless", methods=["GET", "POST"])
-def grantless():
-    """A client_credentials token for a grantless scope."""
-    result = error = None
-    scope = request.form.get("scope", GRANTLESS_SCOPES[0])
-    if request.method == "POST":
-        if scope not in GRANTLESS_SCOPES:
-            abort(400, "Choose one of the listed scopes.")
-        try:
-            result = services().token_cache.for_scope(scope)
-        except LwaError as failure:
-            error = failure
-    return render_template(
-        "console/grantless.html",
-        scopes=GRANTLESS_SCOPES,
-        scope=scope,
-        result=result,
-        error=error,
-        explanation=_explain_lwa(error),
-        now=time.time(),
-        monotonic=time.monotonic(),
-    )
-
-
-@bp.route("/legacy", methods=["GET", "POST"])
-def legacy():
-    """Legacy IAM role: assume it through STS and show the (masked) temporary credentials."""
-    svc = services()
-    credentials = error = explanation = None
-    if request.method == "POST":
-        if svc.role_session is None:
-            abort(
-                400,
-                "No SPAPI_ROLE_ARN is configured: set it (and SPAPI_ROLE_EXTERNAL_ID if your trust "
-                "policy needs one) to use the legacy IAM role.",
-            )
-        try:
-            credentials = svc.role_session.credentials()
-        except StsError as failure:
-            error = failure
-            explanation = diagnose(f"{failure.code} {failure.message}", app_context())
-    return render_template(
-        "console/legacy.html",
-        session_=svc.role_session,
-        credentials=credentials,
-        error=error,
-        explanation=explanation,
-    )
-
-
-def _run_self_test(stored: Authorization | None, sandbox: bool):
-    svc = services()
-    region = catalog().regions.get(stored.region if stored else request.form.get("region", "NA"))
-    account_type = stored.account_type if stored else request.form.get("account", "seller")
-    if region is None or account_type not in ACCOUNT_TYPES:
-        abort(400, "Choose a region (NA, EU, FE) and an account type (seller, vendor).")
-    pasted = save_as = None
-    if not stored:
-        # Every field is checked before anything is sent to LWA.
-        pasted = request.form.get("refresh_token", "").strip()
-        if not REFRESH_TOKEN_RE.fullmatch(pasted):
-            abort(400, "Paste the whole refresh token; it starts with Atzr|.")
-        save_as = _save_as()
-    step1 = step2 = error = None
-    try:
-        if stored:
-            step1 = refresh_stored(get_db(), svc.vault, svc.token_cache, stored)
-        else:
-            step1 = svc.token_cache.for_refresh_token(pasted)
-            if save_as:
-                save_authorization(
-                    get_db(),
-                    svc.vault,
-                    selling_partner_id=save_as,
-                    region=region.code,
-                    account_type=account_type,
-                    workflow="self",
-                    refresh_token=pasted,
-                )
-                flash(f"Saved as the authorization of {save_as} in {region.code}.")
-        signer = svc.role_session.signer() if svc.role_session and request.form.get("sign") == "yes" else None
-        step2 = run_test_call(
-            region,
-            step1.access_token,
-            account_type=account_type,
-            sandbox=sandbox,
-            url_for_amazon=svc.settings.amazon_url,
-            signer=signer,
-        )
-    except LwaError as failure:
-        error = failure
-    except StsError as failure:
-        return _self_test_page(
-            sts_error=failure, sts_explanation=diagnose(f"{failure.code} {failure.message}", app_context())
-        )
-    except VaultError:
-        abort(
-            409,
-            "This authorization's token cannot be decrypted with the configured keys: it needs "
-            "re-authorization (or the old key back in TOKEN_ENCRYPTION_KEYS).",
-        )
-    explanation = (
-        _explain_lwa(error)
-        if error
-        else (diagnose(step2.body, app_context()) if step2 and step2.status and step2.status >= 400 else None)
-    )
-    return _self_test_page(
-        step1=step1,
-        step2=step2,
-        error=error,
-        explanation=explanation,
-        region=region,
-        account_type=account_type,
-        sandbox=sandbox,
-        stored=stored,
-    )
-
-
-def _save_as() -> str | None:
-    """The selling partner ID to save a pasted token under, when saving was asked for."""
-    if request.form.get("save") != "yes":
-        return None
-    selling_partner_id = request.form.get("selling_partner_id", "").strip()
-    if not SELLING_PARTNER_ID_RE.fullmatch(selling_partner_id):
-        abort(400, "To save the token, give the selling partner ID it belongs to.")
-    return selling_partner_id
-
-
-def _self_test_page(**result):
-    rows = (
-        get_db().scalars(select(Authorization).order_by(Authorization.authorized_at.desc()).limit(200)).all()
-    )
-    return render_template(
-        "console/self_test.html",
-        rows=rows,
-        regions=catalog().regions,
-        now=time.time(),
-        monotonic=time.monotonic(),
-        config_sign=services().role_session is not None,
-        **result,
-    )
-
-
-def _explain_lwa(error: LwaError | None):
-    if error is None:
-        return None
-    text = error.exchange.response_body if error.exchange else error.kind
-    result = diagnose(text, app_context())
-    return result if result.recognised else diagnose(error.kind, app_context())
 
 
 def _doctor_values() -> dict[str, str]:

@@ -31,11 +31,9 @@ def _outcomes() -> dict[str, Outcome]:
 
 
 def outcome(stage: str, kind: str) -> Outcome:
-    """Return the outcome for ``stage.kind``, falling back to the stage's ``other`` entry."""
+    """Return the outcome for ``stage.kind``; an unknown LWA error code gets ``lwa.other``."""
     table = _outcomes()
-    return (
-        table.get(f"{stage}.{kind}") or table[f"{stage}.other" if f"{stage}.other" in table else "lwa.other"]
-    )
+    return table.get(f"{stage}.{kind}") or table["lwa.other"]
 
 
 def all_outcomes() -> dict[str, Outcome]:

@@ -80,7 +80,6 @@ class SimulatedAmazon:
         self._amazon_states: dict[str, tuple[str, str, float]] = {}
         self._refresh_tokens: dict[str, tuple[str, str]] = {}
         self._access_tokens: dict[str, _AccessToken] = {}
-        self.token_requests = 0
 
     # Consent pages -----------------------------------------------------------------------
 
@@ -145,8 +144,6 @@ class SimulatedAmazon:
 
     def token(self, form: dict[str, str]) -> TokenAnswer:
         """Answer one token request whose parameters are ``form``."""
-        with self._lock:
-            self.token_requests += 1
         reg = self.registration
         client_id, client_secret = form.get("client_id", ""), form.get("client_secret", "")
         grant_type = form.get("grant_type")

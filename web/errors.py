@@ -69,8 +69,6 @@ def init_app(app: Flask) -> None:
             return http_error(error)
         # Log the type only: exception text can carry request values, which may be secrets.
         log.error("unhandled %s on %s", type(error).__name__, request.path)
-        if app.testing and app.config.get("PROPAGATE_UNEXPECTED", False):
-            raise error
         return render_error(
             500,
             InternalServerError.name,

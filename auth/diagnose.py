@@ -14,6 +14,8 @@ from email.utils import parsedate_to_datetime
 from auth.catalog import Entry
 from auth.catalog import catalog
 from auth.catalog import normalize
+from auth.findings import Context  # noqa: F401  (re-exported: callers import it from here)
+from auth.findings import Finding
 from auth.url_findings import url_findings
 
 MAX_INPUT = 256 * 1024
@@ -34,27 +36,6 @@ SYSTEM_HINTS = {
     "lwa": ("auth/o2/token", "error_description", "lwa"),
     "legacy": ("authorization api", "getauthorizationcode", "sigv4", "aws4-hmac-sha256"),
 }
-
-
-@dataclass(frozen=True)
-class Finding:
-    """Something specific to the input: what is wrong (or notable) and which entry explains it."""
-
-    severity: str  # "error", "warning" or "info"
-    message: str
-    entry_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Context:
-    """What we know of the developer's own app, to compare the input against."""
-
-    application_id: str | None = None
-    client_id: str | None = None
-    draft: bool | None = None
-    redirect_uri: str | None = None
-    login_uri: str | None = None
-    account_type: str | None = None
 
 
 @dataclass

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from urllib.parse import urlsplit
 
-from auth.diagnose import Finding
+from auth.findings import Finding
 from auth.settings import APP_STATUSES
 from auth.settings import DEFAULT_LWA_TOKEN_URL
 from auth.settings import LOOPBACK_HOSTS

@@ -1,21 +1,23 @@
-"""Findings for a URL: a consent URI, a Login URI or Redirect URI call, an
-``amazon_callback_uri``, an LWA token URL, or an SP-API call."""
+"""Findings for a URL: a consent URI, an ``amazon_callback_uri`` or an LWA token URL here;
+Login URI, Redirect URI and SP-API calls in ``auth/call_findings.py``."""
 
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
+from auth.call_findings import login_call_findings
+from auth.call_findings import marketplace_region_findings
+from auth.call_findings import redirect_call_findings
+from auth.call_findings import spapi_call_findings
+from auth.findings import Finding
 from auth.marketplaces import catalog as marketplaces
 from auth.settings import APPLICATION_ID_RE
 from auth.settings import LWA_CLIENT_ID_RE
 
-MARKETPLACE_PARAMS = ("marketplaceids", "marketplaceid", "marketplace_id", "marketplace")
 GENERIC_LWA_PARAMS = ("client_id", "response_type", "scope")
 
 
 def url_findings(url: str, context) -> list:
     """Return the findings for one URL, judged against the developer's ``context``."""
-    from auth.diagnose import Finding
-
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").lower()
@@ -27,17 +29,17 @@ def url_findings(url: str, context) -> list:
     central = marketplaces().central_for_host(host)
 
     if path.endswith("/apps/authorize/consent"):
-        found.extend(_consent_findings(query, context, central, host, Finding))
+        found.extend(_consent_findings(query, context, central, host))
     elif "/apps/authorize/confirm/" in path and "amazon_callback_uri" not in query:
-        found.extend(_confirm_findings(parts, query, context, central, Finding))
+        found.extend(_confirm_findings(parts, query, context, central))
     if "amazon_callback_uri" in query:
-        found.extend(_login_call_findings(query, context, Finding))
+        found.extend(login_call_findings(query, context))
     if (
         "spapi_oauth_code" in query
         or (context.redirect_uri and url.startswith(context.redirect_uri))
         or path.endswith("/oauth/redirect")
     ):
-        found.extend(_redirect_call_findings(query, Finding))
+        found.extend(redirect_call_findings(query))
     if path.endswith("/auth/o2/token") and query:
         found.append(
             Finding(
@@ -48,7 +50,7 @@ def url_findings(url: str, context) -> list:
             )
         )
     if host.startswith(("sellingpartnerapi-", "sandbox.sellingpartnerapi-")):
-        found.extend(_spapi_call_findings(host, query, Finding))
+        found.extend(spapi_call_findings(host, query))
     if parts.fragment:
         found.append(
             Finding(
@@ -61,7 +63,7 @@ def url_findings(url: str, context) -> list:
     return found
 
 
-def _consent_findings(query, context, central, host, Finding) -> list:
+def _consent_findings(query, context, central, host) -> list:
     found = []
     app_id = query.get("application_id", "")
     if central is None:
@@ -114,7 +116,7 @@ def _consent_findings(query, context, central, host, Finding) -> list:
         )
     elif context.application_id and app_id != context.application_id:
         found.append(Finding("warning", "application_id is not this app's configured SPAPI_APPLICATION_ID."))
-    found.extend(_version_findings(query, context, Finding))
+    found.extend(version_findings(query, context))
     if not query.get("state"):
         found.append(
             Finding(
@@ -133,12 +135,12 @@ def _consent_findings(query, context, central, host, Finding) -> list:
             )
         )
     if "redirect_uri" in query:
-        found.extend(_redirect_uri_findings(query["redirect_uri"], context, Finding))
-    found.extend(_marketplace_region_findings(central[0].code if central else None, query, Finding))
+        found.extend(_redirect_uri_findings(query["redirect_uri"], context))
+    found.extend(marketplace_region_findings(central[0].code if central else None, query))
     return found
 
 
-def _version_findings(query, context, Finding) -> list:
+def version_findings(query, context) -> list:
     version = query.get("version")
     if version is not None and version != "beta":
         return [
@@ -177,7 +179,7 @@ def _version_findings(query, context, Finding) -> list:
     ]
 
 
-def _redirect_uri_findings(redirect_uri: str, context, Finding) -> list:
+def _redirect_uri_findings(redirect_uri: str, context) -> list:
     found = []
     if "#" in redirect_uri:
         found.append(Finding("error", "redirect_uri contains a fragment (#): Amazon shows MD5110.", "MD5110"))
@@ -201,7 +203,7 @@ def _redirect_uri_findings(redirect_uri: str, context, Finding) -> list:
     return found
 
 
-def _confirm_findings(parts, query, context, central, Finding) -> list:
+def _confirm_findings(parts, query, context, central) -> list:
     found = []
     app_id = parts.path.rsplit("/apps/authorize/confirm/", 1)[1]
     if parts.scheme != "https" or central is None:
@@ -220,162 +222,7 @@ def _confirm_findings(parts, query, context, central, Finding) -> list:
             )
         )
     if query:
-        found.extend(_version_findings(query, context, Finding))
+        found.extend(version_findings(query, context))
         if "redirect_uri" in query:
-            found.extend(_redirect_uri_findings(query["redirect_uri"], context, Finding))
-    return found
-
-
-def _login_call_findings(query, context, Finding) -> list:
-    found = [
-        Finding(
-            "info",
-            "A Login URI call (Appstore workflow, step 3): Amazon's amazon_callback_uri, "
-            "amazon_state and selling_partner_id.",
-        )
-    ]
-    for required in ("amazon_state", "selling_partner_id"):
-        if not query.get(required):
-            found.append(Finding("error", f"{required} is missing from the Login URI call."))
-    try:
-        callback = urlsplit(query["amazon_callback_uri"])
-        callback_ok = (
-            callback.scheme == "https"
-            and marketplaces().central_for_host((callback.hostname or "").lower()) is not None
-        )
-    except ValueError:  # an unclosed IPv6 bracket and similar
-        callback_ok = False
-    if not callback_ok:
-        found.append(
-            Finding(
-                "error",
-                "amazon_callback_uri is not https on a Seller Central or Vendor Central host; "
-                "the Login URI will refuse to send the browser there.",
-            )
-        )
-    if context.draft is True and query.get("version") != "beta":
-        found.append(
-            Finding(
-                "warning",
-                "Amazon sent no version=beta, so it considers the app published, but "
-                "SPAPI_APP_STATUS says draft.",
-                "MD1000",
-            )
-        )
-    if context.draft is False and query.get("version") == "beta":
-        found.append(
-            Finding(
-                "warning",
-                "Amazon sent version=beta, so the app is a draft there, but SPAPI_APP_STATUS says published.",
-                "MD1000",
-            )
-        )
-    if "spapi_oauth_code" not in query:
-        found.append(
-            Finding(
-                "info",
-                "No spapi_oauth_code here, as expected: the code comes later, on the Redirect "
-                "URI. If this arrived at your Redirect URI, the Login URI and Redirect URI are swapped "
-                "in the app registration.",
-            )
-        )
-    return found
-
-
-def _redirect_call_findings(query, Finding) -> list:
-    if query.get("spapi_oauth_code"):
-        found = [
-            Finding(
-                "info",
-                "A Redirect URI call: exchange spapi_oauth_code with LWA within 5 minutes, once.",
-                "invalid_grant-code",
-            )
-        ]
-        if not query.get("state"):
-            found.append(
-                Finding(
-                    "error",
-                    "state is missing: the callback cannot be tied to the browser that "
-                    "started it and must be refused.",
-                )
-            )
-        if not query.get("selling_partner_id"):
-            found.append(Finding("warning", "selling_partner_id is missing from the Redirect URI call."))
-        if query.get("mws_auth_token"):
-            found.append(
-                Finding(
-                    "info", "mws_auth_token is present: only hybrid (MWS) apps need it; SP-API ignores it."
-                )
-            )
-        return found
-    if query.get("error"):
-        return [
-            Finding(
-                "error",
-                f"Amazon returned error={query['error'][:60]} instead of a code; nothing can be exchanged.",
-                "access_denied",
-            )
-        ]
-    if "amazon_callback_uri" in query or "amazon_state" in query:
-        return [
-            Finding(
-                "error",
-                "The Login URI's parameters arrived where the Redirect URI's were expected: check "
-                "that the registered Login URI and Redirect URI are not swapped.",
-            )
-        ]
-    return [
-        Finding(
-            "warning",
-            "A Redirect URI call without spapi_oauth_code: the partner cancelled on Amazon's page, "
-            "or this is another step's URL. Nothing can be exchanged.",
-        )
-    ]
-
-
-def _spapi_call_findings(host, query, Finding) -> list:
-    region = next(
-        (
-            r
-            for r in marketplaces().regions.values()
-            if host in (urlsplit(r.endpoint).hostname, urlsplit(r.sandbox_endpoint).hostname)
-        ),
-        None,
-    )
-    if region is None:
-        return [
-            Finding(
-                "error", f"{host} is not an SP-API endpoint; use sellingpartnerapi-na, -eu or -fe.amazon.com."
-            )
-        ]
-    found = []
-    if host.startswith("sandbox."):
-        found.append(
-            Finding(
-                "info",
-                "A sandbox endpoint: requests must match the model's sandbox examples, or it answers 500.",
-                "sandbox-500",
-            )
-        )
-    found.extend(_marketplace_region_findings(region.code, query, Finding))
-    return found
-
-
-def _marketplace_region_findings(region_code, query, Finding) -> list:
-    if region_code is None:
-        return []
-    found = []
-    for name in MARKETPLACE_PARAMS:
-        for value in query.get(name, "").split(","):
-            marketplace = marketplaces().find(value) if value.strip() else None
-            if marketplace and marketplace.region.code != region_code:
-                found.append(
-                    Finding(
-                        "error",
-                        f"{marketplace.name} ({marketplace.marketplace_id}) is in the "
-                        f"{marketplace.region.code} region, but this URL is for {region_code}: tokens and "
-                        "endpoints are regional, so Amazon refuses (403 Unauthorized).",
-                        "Unauthorized",
-                    )
-                )
+            found.extend(_redirect_uri_findings(query["redirect_uri"], context))
     return found

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 from secrets import token_urlsafe
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
@@ -107,8 +108,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _host_of(url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(url).netloc
 
 

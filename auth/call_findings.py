@@ -117,14 +117,7 @@ def redirect_call_findings(query) -> list:
 
 
 def spapi_call_findings(host, query) -> list:
-    region = next(
-        (
-            r
-            for r in marketplaces().regions.values()
-            if host in (urlsplit(r.endpoint).hostname, urlsplit(r.sandbox_endpoint).hostname)
-        ),
-        None,
-    )
+    region = marketplaces().region_for_endpoint_host(host)
     if region is None:
         return [
             Finding(

@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 from auth.catalog import Entry
 from auth.catalog import catalog
 from auth.catalog import normalize
-from auth.findings import Context  # noqa: F401  (re-exported: callers import it from here)
+from auth.findings import Context
 from auth.findings import Finding
 from auth.url_findings import url_findings
 
@@ -128,6 +128,13 @@ def diagnose(text: str, context: Context | None = None) -> Diagnosis:
         diagnosis.kind = "unrecognised" if stripped else "empty"
         diagnosis.suggestions = closest(stripped)
     return diagnosis
+
+
+def explain_lwa_error(error, context: Context | None = None) -> Diagnosis:
+    """Explain an ``LwaError``: from LWA's answer when there was one, else from its kind."""
+    text = error.exchange.response_body if error.exchange else error.kind
+    result = diagnose(text, context)
+    return result if result.recognised else diagnose(error.kind, context)
 
 
 def closest(text: str, limit: int = 5) -> list[Entry]:

@@ -50,6 +50,7 @@ class Catalog:
     marketplaces: tuple[Marketplace, ...]
     by_key: dict[str, Marketplace]
     region_by_central_host: dict[str, tuple[Region, str]]
+    region_by_endpoint_host: dict[str, Region]
 
     def find(self, key: str) -> Marketplace | None:
         """Find a marketplace by country code, alias (``GB``) or marketplace ID."""
@@ -62,6 +63,10 @@ class Catalog:
             keys.append(marketplace.country_code)
             keys.extend(marketplace.aliases)
         return keys
+
+    def region_for_endpoint_host(self, host: str) -> Region | None:
+        """Return the region of an SP-API endpoint host, production or sandbox."""
+        return self.region_by_endpoint_host.get(host.lower())
 
     def central_for_host(self, host: str) -> tuple[Region, str] | None:
         """Return (region, account type) for an exact Seller/Vendor Central host name."""
@@ -98,7 +103,12 @@ def _build(raw: dict) -> Catalog:
             # A host serving two regions would make the region of an Appstore callback ambiguous.
             if known != (marketplace.region, account_type):
                 raise ValueError(f"{host} is listed for two regions in {DATA_FILE.name}")
-    return Catalog(regions, tuple(marketplaces), by_key, hosts)
+    endpoint_hosts = {
+        urlsplit(url).hostname: region
+        for region in regions.values()
+        for url in (region.endpoint, region.sandbox_endpoint)
+    }
+    return Catalog(regions, tuple(marketplaces), by_key, hosts, endpoint_hosts)
 
 
 @functools.cache

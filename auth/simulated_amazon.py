@@ -13,16 +13,12 @@ import time
 from dataclasses import dataclass
 from dataclasses import field
 
+from auth.lwa import GRANTLESS_SCOPES
+
 CODE_TTL = 300
 ACCESS_TOKEN_TTL = 3600
 AMAZON_STATE_TTL = 600  # UNCONFIRMED upstream; ten minutes like our own state.
 MAX_REFRESH_TOKENS = 10_000
-GRANTLESS_SCOPES = frozenset(
-    {
-        "sellingpartnerapi::notifications",
-        "sellingpartnerapi::client_credential:rotation",
-    }
-)
 
 
 @dataclass(frozen=True)

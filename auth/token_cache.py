@@ -54,10 +54,6 @@ class CachedToken:
     attempts: int = 1
     exchange: Exchange | None = None
 
-    def seconds_left(self, now: float) -> int:
-        """Whole seconds until the token itself expires."""
-        return max(0, int(self.expires_at - now))
-
 
 class AccessTokenCache:
     """The one place that asks LWA for access tokens."""

@@ -14,9 +14,9 @@ from web.services import services
 def doctor_command(as_json) -> None:
     """Check the configuration; exit 1 when there is an error."""
     from auth import doctor
-    from web.console import _doctor_values
+    from web.console import doctor_findings
 
-    findings = doctor.check(_doctor_values(), amazon_version=services().observed.get("amazon_version"))
+    findings = doctor_findings()
     if as_json:
         click.echo(json.dumps([f.__dict__ for f in findings], indent=2))
     else:

@@ -15,11 +15,10 @@ from web.services import services
 
 
 def _lwa_failure(error, as_json: bool) -> None:
-    from auth.diagnose import diagnose
+    from auth.diagnose import explain_lwa_error
     from web.explain import app_context
 
-    text = error.exchange.response_body if error.exchange else error.kind
-    entries = [e.id for e in diagnose(text, app_context()).entries] or [error.kind]
+    entries = [e.id for e in explain_lwa_error(error, app_context()).entries] or [error.kind]
     _fail(
         f"LWA answered {error.kind}: {error.description or 'no description'}",
         as_json,

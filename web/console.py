@@ -96,7 +96,7 @@ def logout():
 def dashboard():
     """Configuration and the doctor's findings."""
     svc = services()
-    findings = doctor.check(_doctor_values(), amazon_version=svc.observed.get("amazon_version"))
+    findings = doctor_findings()
     count = get_db().scalar(select(func.count()).select_from(Authorization))
     return render_template(
         "console/dashboard.html",
@@ -177,6 +177,11 @@ def delete_authorization(authorization_id: int):
     get_db().commit()
     flash(f"Deleted the authorization of {row.selling_partner_id} in {row.region}.")
     return redirect(url_for("console.authorizations"))
+
+
+def doctor_findings() -> list:
+    """The doctor's findings for this app: its settings and what Amazon last sent."""
+    return doctor.check(_doctor_values(), amazon_version=services().observed.get("amazon_version"))
 
 
 def _doctor_values() -> dict[str, str]:

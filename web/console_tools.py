@@ -13,6 +13,7 @@ from sqlalchemy import select
 from auth.callback import SELLING_PARTNER_ID_RE
 from auth.crypto import VaultError
 from auth.diagnose import diagnose
+from auth.diagnose import explain_lwa_error
 from auth.lwa import GRANTLESS_SCOPES
 from auth.lwa import LwaError
 from auth.marketplaces import ACCOUNT_TYPES
@@ -196,6 +197,4 @@ def _self_test_page(**result):
 def _explain_lwa(error: LwaError | None):
     if error is None:
         return None
-    text = error.exchange.response_body if error.exchange else error.kind
-    result = diagnose(text, app_context())
-    return result if result.recognised else diagnose(error.kind, app_context())
+    return explain_lwa_error(error, app_context())

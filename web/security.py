@@ -3,8 +3,6 @@
 from flask import Flask
 from flask import request
 
-from web.services import services
-
 # Endpoints whose URLs or pages carry OAuth values: no Referer may leave them, and no cache
 # may keep them (RFC 9700 section 4.2.4).
 SENSITIVE_BLUEPRINTS = {"oauth", "simulator"}
@@ -15,7 +13,7 @@ FORMS_TO_AMAZON = {"public.index"}
 
 def init_app(app: Flask) -> None:
     """Register the header hook and compute the CSP once."""
-    origins = " ".join(services_origins(app))
+    origins = " ".join(app.extensions["spapi"].consent_origins)
     csp = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'"
     # Pages whose forms lead to Amazon must admit its consent hosts in form-action: Chromium
     # applies it to the redirect that follows a form submission. Only those pages carry the
@@ -37,9 +35,3 @@ def init_app(app: Flask) -> None:
         if request.is_secure:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
-
-
-def services_origins(app: Flask) -> tuple[str, ...]:
-    """Return the consent origins the app may send a browser to."""
-    with app.app_context():
-        return services().consent_origins

@@ -6,7 +6,6 @@ Mounted under ``/simulator/<amazon host>/...`` so each Amazon URL maps to one si
 
 import uuid
 from urllib.parse import urlencode
-from urllib.parse import urlsplit
 
 from flask import Blueprint
 from flask import abort
@@ -152,18 +151,7 @@ def decide(host: str):
         if simulated.registration.status == "draft":
             params["version"] = "beta"
         return redirect(_with_query(simulated.registration.login_uri, params), code=303)
-    code = simulated.issue_code(selling_partner_id, redirect_uri)
-    return redirect(
-        _with_query(
-            redirect_uri,
-            {
-                "state": form["state"] or "",
-                "selling_partner_id": selling_partner_id,
-                "spapi_oauth_code": code,
-            },
-        ),
-        code=303,
-    )
+    return redirect(_code_redirect(redirect_uri, form["state"] or "", selling_partner_id), code=303)
 
 
 @bp.get(CONFIRM)
@@ -180,14 +168,7 @@ def confirm(host: str, application_id: str):
         # UNCONFIRMED which code Amazon shows for a bad amazon_state; MD5100 covers URL errors.
         return render_template("simulator/error.html", code="MD5100", host=host), 400
     redirect_uri = simulated.resolve_redirect_uri(args["redirect_uri"])
-    code = simulated.issue_code(selling_partner_id, redirect_uri)
-    return redirect(
-        _with_query(
-            redirect_uri,
-            {"state": args["state"], "selling_partner_id": selling_partner_id, "spapi_oauth_code": code},
-        ),
-        code=302,
-    )
+    return redirect(_code_redirect(redirect_uri, args["state"], selling_partner_id), code=302)
 
 
 @bp.post(TOKEN)
@@ -246,14 +227,10 @@ def marketplace_participations(host: str):
 
 def _sp_api_region(host: str):
     """Return the region an SP-API host (production or sandbox) belongs to, or answer 404."""
-    hosts = {
-        urlsplit(url).hostname: r
-        for r in catalog().regions.values()
-        for url in (r.endpoint, r.sandbox_endpoint)
-    }
-    if host not in hosts:
+    region = catalog().region_for_endpoint_host(host)
+    if region is None:
         abort(404, "Unknown SP-API endpoint host.")
-    return hosts[host]
+    return region
 
 
 def _sp_api_answer(host: str, body: dict):

@@ -13,14 +13,26 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from auth import redact
-from auth.admin import hash_password
-from auth.crypto import fingerprint
-from auth.crypto import generate_key
-from auth.settings import ConfigError
-from auth.settings import load_settings
-from auth.settings import read_environment
-from web.sessions import CachedSerializerSessionInterface
+from auth.config.settings import ConfigError
+from auth.config.settings import load_settings
+from auth.config.settings import read_environment
+from auth.security import redact
+from auth.security.passwords import WeakHash
+from auth.security.passwords import check_hash_strength
+from auth.security.passwords import hash_password
+from auth.vault.crypto import fingerprint
+from auth.vault.crypto import generate_key
+from web import cli
+from web import console
+from web import explainer
+from web import oauth
+from web import simulator
+from web.shared import browser
+from web.shared import errors
+from web.shared import headers
+from web.shared import services
+from web.shared.explaining import explain_helpers
+from web.shared.sessions import CachedSerializerSessionInterface
 
 DEV_SECRETS_FILE = "dev-secrets.json"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -37,6 +49,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     development = app.debug or values.get("SPAPI_ENV") == "development"
     try:
         settings = load_settings(values, dev_defaults=_dev_defaults(app, values, testing, development))
+        if settings.admin_password_hash:
+            check_hash_strength(settings.admin_password_hash)
+    except WeakHash as error:
+        if testing:
+            raise ConfigError("ADMIN_PASSWORD_HASH", str(error)) from None
+        sys.exit(f"spapi-auth cannot start: ADMIN_PASSWORD_HASH {error}")
     except ConfigError as error:
         if testing:
             raise
@@ -70,40 +88,27 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     redact.install()
-    from web import console
-
     # The administrator check runs before CSRF: an unauthenticated POST is sent to the log-in
     # page, not told about a form token it never had.
     console.init_guard(app)
     csrf.init_app(app)
     app.session_interface = CachedSerializerSessionInterface()
 
-    from web import browser
-    from web import cli
-    from web import errors
-    from web import explain
-    from web import oauth
-    from web import public
-    from web import security
-    from web import services
-
     services.init_app(app, settings, values)
     app.add_template_filter(fingerprint, "fingerprint")
-    security.init_app(app)
+    app.context_processor(explain_helpers)
+    headers.init_app(app)
     browser.init_app(app, settings.https)
     errors.init_app(app)
     cli.init_app(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(oauth.bp)
-    explain.init_app(app)
-    from web import console_tools  # noqa: F401  (its routes join the console blueprint)
-
-    app.register_blueprint(console.bp)
+    app.register_blueprint(oauth.create_blueprint())
+    app.register_blueprint(explainer.create_blueprint())
+    # The JSON API changes nothing, so it takes POSTs without a form token.
+    csrf.exempt(explainer.pages.api)
+    app.register_blueprint(console.create_blueprint())
     if settings.simulator:
-        from web import simulator
-
-        app.register_blueprint(simulator.bp)
-        csrf.exempt(simulator.token_endpoint)
+        app.register_blueprint(simulator.create_blueprint())
+        csrf.exempt(simulator.lwa.token_endpoint)
     return app
 
 

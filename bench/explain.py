@@ -13,12 +13,13 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.test_diagnose import CASES  # noqa: E402
+
 from bench.flow import our_settings  # noqa: E402
 from bench.harness import HEADER  # noqa: E402
 from bench.harness import GunicornProcess  # noqa: E402
 from bench.harness import ratio_rounds  # noqa: E402
 from bench.harness import throughput  # noqa: E402
-from tests.test_diagnose import CASES  # noqa: E402
 
 
 def main():

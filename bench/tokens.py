@@ -81,8 +81,8 @@ RUNNER = textwrap.dedent("""
 
 SETUPS = {
     "spapi-auth (ours)": """
-        from auth.lwa import LwaClient
-        from auth.token_cache import AccessTokenCache
+        from auth.clients.lwa import LwaClient
+        from auth.clients.token_cache import AccessTokenCache
         cache = AccessTokenCache(LwaClient(URL, CLIENT_ID, "secret"))
         def get_token():
             cache.for_refresh_token(REFRESH)

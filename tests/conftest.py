@@ -7,7 +7,7 @@ import requests
 from cryptography.fernet import Fernet
 
 from app import create_app
-from auth.admin import hash_password
+from auth.security.passwords import hash_password
 from tests.live import LiveServer
 
 APPLICATION_ID = "amzn1.sp.solution.0bf296b5-36a6-4942-a13e-0123456789ab"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from auth.admin import verify_password
-from auth.settings import ConfigError
-from auth.settings import load_settings
-from auth.settings import read_environment
+from auth.config.settings import ConfigError
+from auth.config.settings import load_settings
+from auth.config.settings import read_environment
+from auth.security.passwords import verify_password
 from tests.conftest import APPLICATION_ID
 from tests.conftest import CLIENT_ID
 from tests.conftest import TOKEN_KEY
@@ -147,7 +147,7 @@ def test_forged_host_header_is_refused_in_production(environ):
 
 
 def test_redirect_uri_never_comes_from_the_request(tmp_path, lwa_url):
-    from tests.test_login import login_params
+    from tests.oauth.test_login_uri import login_params
 
     app = create_app(base_config(tmp_path, LWA_TOKEN_URL=lwa_url))
     response = app.test_client().get(

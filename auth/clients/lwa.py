@@ -1,0 +1,179 @@
+"""Calls to the Login with Amazon (LWA) token endpoint through Authlib's OAuth2Session.
+
+Every failure becomes one ``LwaError`` whose ``kind`` names it: an RFC 6749 error code from
+LWA, or one of ``timeout``, ``unreachable``, ``rate_limited``, ``http_error``, ``non_json``
+and ``bad_response`` for failures that never produced an LWA error body.
+"""
+
+from dataclasses import dataclass
+from dataclasses import field
+
+import requests
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
+
+from auth.clients.exchange import Exchange
+from auth.clients.exchange import record_exchange
+
+# (connect, read) seconds: LWA answers in well under a second; a hung socket must not hold a
+# seller's browser (or a worker) for long, and the code dies after five minutes anyway.
+DEFAULT_TIMEOUT = (3.05, 10)
+# Errors that mean the seller (or a retry from the start) can fix it; the rest are ours or LWA's.
+SELLER_FIXABLE = {"invalid_grant", "access_denied"}
+RETRYABLE_KINDS = {
+    "timeout",
+    "unreachable",
+    "rate_limited",
+    "http_error",
+    "server_error",
+    "temporarily_unavailable",
+}
+
+
+class LwaError(Exception):
+    """The token endpoint refused or failed; ``kind`` says how."""
+
+    def __init__(
+        self,
+        kind: str,
+        description: str = "",
+        http_status: int | None = None,
+        retry_after: float | None = None,
+        exchange: Exchange | None = None,
+    ):
+        super().__init__(f"{kind}: {description}" if description else kind)
+        self.kind = kind
+        self.description = description
+        self.http_status = http_status
+        self.retry_after = retry_after
+        self.exchange = exchange
+
+    @property
+    def status(self) -> int:
+        """The HTTP status our own page answers with: 400 if the seller can act, else 502."""
+        return 400 if self.kind in SELLER_FIXABLE else 502
+
+    @property
+    def retryable(self) -> bool:
+        """True when sending the same request again may succeed."""
+        return self.kind in RETRYABLE_KINDS
+
+
+@dataclass(frozen=True)
+class TokenResponse:
+    """A successful token response."""
+
+    access_token: str
+    expires_in: int
+    token_type: str
+    refresh_token: str | None = None
+    scope: str | None = None
+    exchange: Exchange | None = field(default=None, compare=False)
+
+
+class LwaClient:
+    """A client of one LWA token endpoint with one set of client credentials."""
+
+    def __init__(self, token_url: str, client_id: str, client_secret: str, timeout=DEFAULT_TIMEOUT):
+        self.token_url = token_url
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.timeout = timeout
+
+    def exchange_code(self, code: str, redirect_uri: str) -> TokenResponse:
+        """Exchange an ``spapi_oauth_code`` for a refresh token (within its 5 minutes)."""
+        response = self._call(grant_type="authorization_code", code=code, redirect_uri=redirect_uri)
+        if not response.refresh_token:
+            raise LwaError("bad_response", "LWA answered without a refresh_token", exchange=response.exchange)
+        return response
+
+    def refresh(self, refresh_token: str) -> TokenResponse:
+        """Get an access token for a refresh token (never with a scope, which LWA rejects)."""
+        return self._call(grant_type="refresh_token", refresh_token=refresh_token)
+
+    def grantless(self, scope: str) -> TokenResponse:
+        """Get an access token for a grantless operation's scope (client_credentials)."""
+        return self._call(grant_type="client_credentials", scope=scope)
+
+    def _call(self, **params) -> TokenResponse:
+        exchanges: list[Exchange] = []
+        # The session is built without a scope on purpose: Authlib adds the session's scope
+        # to refresh requests, and LWA refuses a scope beside a refresh token.
+        with OAuth2Session(
+            self.client_id,
+            self._client_secret,
+            token_endpoint_auth_method="client_secret_post",
+            default_timeout=self.timeout,
+        ) as session:
+            session.hooks["response"].append(lambda r, *a, **k: exchanges.append(record_exchange(r)))
+            try:
+                token = session.fetch_token(self.token_url, **params)
+            except OAuthError as error:
+                raise _lwa_error(error.error, error.description, exchanges) from None
+            except requests.Timeout:
+                raise LwaError("timeout", "LWA did not answer in time") from None
+            except requests.ConnectionError:
+                raise LwaError("unreachable", "the LWA token endpoint could not be reached") from None
+            except requests.HTTPError as error:
+                raise _http_error(error.response, exchanges) from None
+            except ValueError:
+                raise LwaError(
+                    "non_json", "LWA answered with something other than JSON", exchange=_last(exchanges)
+                ) from None
+        if not token.get("access_token"):
+            raise LwaError("bad_response", "LWA answered without an access_token", exchange=_last(exchanges))
+        try:
+            expires_in = int(token.get("expires_in", 3600))
+        except (TypeError, ValueError):
+            raise LwaError("bad_response", "expires_in is not a number", exchange=_last(exchanges)) from None
+        return TokenResponse(
+            access_token=token["access_token"],
+            expires_in=expires_in,
+            token_type=str(token.get("token_type", "bearer")),
+            refresh_token=token.get("refresh_token"),
+            scope=token.get("scope"),
+            exchange=_last(exchanges),
+        )
+
+
+def _last(exchanges: list[Exchange]) -> Exchange | None:
+    return exchanges[-1] if exchanges else None
+
+
+def _lwa_error(code: str | None, description: str | None, exchanges: list[Exchange]) -> LwaError:
+    exchange = _last(exchanges)
+    return LwaError(
+        str(code or "other"), str(description or ""), exchange.status if exchange else None, exchange=exchange
+    )
+
+
+def _http_error(response: requests.Response | None, exchanges: list[Exchange]) -> LwaError:
+    """Classify an HTTP failure that Authlib raised before reading an error body."""
+    status = response.status_code if response is not None else None
+    retry_after = _retry_after(response.headers.get("Retry-After")) if response is not None else None
+    body = {}
+    if response is not None:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+    exchange = _last(exchanges)
+    if isinstance(body, dict) and body.get("error"):
+        error = _lwa_error(body["error"], body.get("error_description"), exchanges)
+        error.retry_after = retry_after
+        return error
+    if status == 429:
+        return LwaError("rate_limited", "LWA is throttling token requests", status, retry_after, exchange)
+    if status is not None and status < 500:
+        return LwaError(
+            "non_json", f"LWA answered HTTP {status} without a JSON error", status, exchange=exchange
+        )
+    return LwaError("http_error", f"LWA answered HTTP {status}", status, retry_after, exchange)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Parse a Retry-After header given in seconds (the form LWA and gateways use)."""
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None

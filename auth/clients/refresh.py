@@ -1,0 +1,36 @@
+"""Getting an access token for a stored authorization and recording how it went."""
+
+from sqlalchemy.orm import Session
+
+from auth.clients.lwa import LwaError
+from auth.clients.token_cache import AccessTokenCache
+from auth.clients.token_cache import CachedToken
+from auth.vault.crypto import TokenVault
+from auth.vault.models import Authorization
+from auth.vault.models import utcnow
+
+
+def refresh_stored(
+    db: Session, vault: TokenVault, cache: AccessTokenCache, row: Authorization
+) -> CachedToken:
+    """Return an access token for ``row``; an invalid_grant marks it as needing re-authorization.
+
+    :raises VaultError: the stored token cannot be decrypted (re-authorization needed too).
+    :raises LwaError: LWA refused or failed.
+    """
+    refresh_token = vault.open(row.refresh_token_encrypted, row.selling_partner_id, row.region)
+    row.last_refresh_at = utcnow()
+    try:
+        token = cache.for_refresh_token(refresh_token)
+    except LwaError as error:
+        row.last_refresh_result = error.kind
+        if error.kind == "invalid_grant":
+            # Revoked, expired (365 days) or disabled: only the partner can fix it.
+            row.needs_reauthorization = True
+            cache.forget(refresh_token)
+        db.commit()
+        raise
+    row.last_refresh_result = "ok"
+    row.needs_reauthorization = False
+    db.commit()
+    return token

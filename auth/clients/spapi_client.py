@@ -1,0 +1,71 @@
+"""A test call to the SP-API with an access token, recorded for display."""
+
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import requests
+
+from auth.clients.exchange import Exchange
+from auth.clients.exchange import record_exchange
+from auth.config.marketplaces import Region
+
+USER_AGENT = "spapi-auth/0.1 (Language=Python/3.11; Platform=Linux)"
+SELLER_TEST_PATH = "/sellers/v1/marketplaceParticipations"
+# UNCONFIRMED which call best proves a vendor authorization: the Vendor Orders API's
+# getPurchaseOrders over the last day is read-only, cheap, and needs only the vendor role.
+VENDOR_TEST_PATH = "/vendor/orders/v1/purchaseOrders"
+TIMEOUT = (3.05, 15)
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """What the SP-API answered, with the headers a developer needs to quote."""
+
+    exchange: Exchange | None
+    status: int | None
+    request_id: str | None
+    rate_limit: str | None
+    body: str
+    error: str | None = None
+
+
+def run_test_call(
+    region: Region, access_token: str, *, account_type: str, sandbox: bool, url_for_amazon, signer=None
+) -> CallResult:
+    """Call the region's SP-API with ``access_token``: the seller or vendor test operation.
+
+    ``url_for_amazon`` maps Amazon URLs to where this app reaches them (the simulator or
+    Amazon); ``signer`` optionally signs the request (legacy SigV4).
+    """
+    base = region.sandbox_endpoint if sandbox else region.endpoint
+    params = {}
+    path = SELLER_TEST_PATH
+    if account_type == "vendor":
+        path = VENDOR_TEST_PATH
+        since = datetime.now(UTC) - timedelta(days=1)
+        params = {"limit": "1", "createdAfter": since.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    url = url_for_amazon(base + path)
+    headers = {
+        "x-amz-access-token": access_token,
+        "user-agent": USER_AGENT,
+        "x-amz-date": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
+    }
+    request = requests.Request("GET", url, params=params, headers=headers).prepare()
+    if signer is not None:
+        signer(request, region)
+    try:
+        with requests.Session() as session:
+            response = session.send(request, timeout=TIMEOUT)
+    except requests.RequestException as error:
+        return CallResult(
+            None, None, None, None, "", f"{type(error).__name__}: the SP-API could not be reached"
+        )
+    return CallResult(
+        exchange=record_exchange(response),
+        status=response.status_code,
+        request_id=response.headers.get("x-amzn-RequestId"),
+        rate_limit=response.headers.get("x-amzn-RateLimit-Limit"),
+        body=response.text[:20000],
+    )

@@ -1,0 +1,140 @@
+"""Access tokens for refresh tokens and grantless scopes: cached, single-flight, retried safely.
+
+Any number of concurrent callers asking for the same key cause one LWA request: the first
+becomes the leader and the others wait for its result. A token is reused until 60 seconds
+before it expires. Only failures that may pass are retried (connection errors, timeouts, 429
+and 5xx), with bounded exponential backoff and full jitter; invalid_grant and invalid_client
+never are, because repeating them cannot succeed and only burns rate limit.
+"""
+
+import hashlib
+import random
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import UTC
+from datetime import datetime
+
+from auth.clients.exchange import Exchange
+from auth.clients.lwa import LwaClient
+from auth.clients.lwa import LwaError
+from auth.clients.lwa import TokenResponse
+
+EXPIRY_MARGIN = 60
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry a retryable LWA failure."""
+
+    attempts: int = 4
+    base_delay: float = 0.25
+    max_delay: float = 4.0
+    max_retry_after: float = 10.0
+
+    def delay(self, attempt: int, error: LwaError) -> float:
+        """Seconds to wait before retry number ``attempt`` (1-based)."""
+        if error.retry_after is not None:
+            return min(error.retry_after, self.max_retry_after)
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))  # noqa: S311
+
+
+@dataclass(frozen=True)
+class CachedToken:
+    """An access token and when it stops being served from the cache."""
+
+    access_token: str
+    expires_in: int
+    obtained_at: datetime
+    expires_at: float
+    fetched: bool
+    attempts: int = 1
+    exchange: Exchange | None = None
+
+
+class AccessTokenCache:
+    """The one place that asks LWA for access tokens."""
+
+    def __init__(
+        self,
+        lwa: LwaClient,
+        retry: RetryPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        margin: int = EXPIRY_MARGIN,
+    ):
+        self.lwa = lwa
+        self.retry = retry or RetryPolicy()
+        self.clock = clock
+        self.sleep = sleep
+        self.margin = margin
+        self._lock = threading.Lock()
+        self._tokens: dict[tuple[str, str], CachedToken] = {}
+        self._in_flight: dict[tuple[str, str], Future] = {}
+
+    def for_refresh_token(self, refresh_token: str) -> CachedToken:
+        """Return an access token for ``refresh_token`` (keyed by its hash, never the token)."""
+        key = ("refresh", hashlib.sha256(refresh_token.encode()).hexdigest())
+        return self._get(key, lambda: self.lwa.refresh(refresh_token))
+
+    def for_scope(self, scope: str) -> CachedToken:
+        """Return a grantless access token for ``scope``."""
+        return self._get(("grantless", scope), lambda: self.lwa.grantless(scope))
+
+    def forget(self, refresh_token: str) -> None:
+        """Drop the cached token of a refresh token (after a revocation, say)."""
+        with self._lock:
+            self._tokens.pop(("refresh", hashlib.sha256(refresh_token.encode()).hexdigest()), None)
+
+    def _get(self, key: tuple[str, str], fetch: Callable[[], TokenResponse]) -> CachedToken:
+        with self._lock:
+            cached = self._tokens.get(key)
+            if cached is not None and cached.expires_at - self.margin > self.clock():
+                return _replace_fetched(cached)
+            future = self._in_flight.get(key)
+            leader = future is None
+            if leader:
+                future = self._in_flight[key] = Future()
+        if not leader:
+            return _replace_fetched(future.result())
+        try:
+            token = self._fetch(fetch)
+            with self._lock:
+                self._tokens[key] = token
+            future.set_result(token)
+            return token
+        except BaseException as error:
+            future.set_exception(error)
+            raise
+        finally:
+            with self._lock:
+                self._in_flight.pop(key, None)
+
+    def _fetch(self, fetch: Callable[[], TokenResponse]) -> CachedToken:
+        attempt = 1
+        while True:
+            try:
+                response = fetch()
+            except LwaError as error:
+                if not error.retryable or attempt >= self.retry.attempts:
+                    raise
+                self.sleep(self.retry.delay(attempt, error))
+                attempt += 1
+                continue
+            return CachedToken(
+                access_token=response.access_token,
+                expires_in=response.expires_in,
+                obtained_at=datetime.now(UTC),
+                expires_at=self.clock() + response.expires_in,
+                fetched=True,
+                attempts=attempt,
+                exchange=response.exchange,
+            )
+
+
+def _replace_fetched(token: CachedToken) -> CachedToken:
+    """The same token, marked as served from the cache for this caller."""
+    return replace(token, fetched=False)

@@ -1,0 +1,60 @@
+"""Checks of single settings: identifiers mixed up, malformed or weak values."""
+
+from cryptography.fernet import Fernet
+
+from auth.config.identifiers import APPLICATION_ID_RE
+from auth.config.identifiers import LWA_CLIENT_ID_RE
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; ``setting`` names it."""
+
+    def __init__(self, setting: str, problem: str):
+        super().__init__(f"{setting}: {problem}")
+        self.setting = setting
+        self.problem = problem
+
+
+def check_application_id(value: str) -> str:
+    """Check an SP-API application ID, catching the common mix-up with the LWA client ID."""
+    if LWA_CLIENT_ID_RE.fullmatch(value):
+        raise ConfigError(
+            "SPAPI_APPLICATION_ID",
+            "holds an LWA client ID (amzn1.application-oa2-client...); the application ID "
+            "looks like amzn1.sp.solution... or amzn1.sellerapps.app... (Amazon shows MD1000)",
+        )
+    if not APPLICATION_ID_RE.fullmatch(value):
+        raise ConfigError(
+            "SPAPI_APPLICATION_ID",
+            "must look like amzn1.sp.solution.<id> or amzn1.sellerapps.app.<id>",
+        )
+    return value
+
+
+def check_client_id(value: str) -> str:
+    """Check an LWA client ID, catching the common mix-up with the application ID."""
+    if APPLICATION_ID_RE.fullmatch(value):
+        raise ConfigError(
+            "LWA_CLIENT_ID",
+            "holds the SP-API application ID; the LWA client ID looks like "
+            "amzn1.application-oa2-client.<id> (LWA answers invalid_client)",
+        )
+    if not LWA_CLIENT_ID_RE.fullmatch(value):
+        raise ConfigError("LWA_CLIENT_ID", "must look like amzn1.application-oa2-client.<id>")
+    return value
+
+
+def check_encryption_keys(value: str) -> tuple[str, ...]:
+    """Check a comma-separated list of Fernet keys, newest first."""
+    keys = tuple(k.strip() for k in value.split(",") if k.strip())
+    if not keys:
+        raise ConfigError("TOKEN_ENCRYPTION_KEYS", "needs at least one Fernet key")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ConfigError(
+                "TOKEN_ENCRYPTION_KEYS",
+                f"key number {position} is not a Fernet key (32 url-safe base64-encoded bytes)",
+            ) from None
+    return keys

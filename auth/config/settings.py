@@ -1,0 +1,175 @@
+"""Reading and checking the settings of the contract, from the environment and ``.env``.
+
+Validation happens once, at start-up: a deployment with a missing or malformed setting must
+refuse to start with a message naming the setting, not fail later in front of a seller.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+from auth.config.checks import ConfigError
+from auth.config.checks import check_application_id
+from auth.config.checks import check_client_id
+from auth.config.checks import check_encryption_keys
+from auth.config.identifiers import ROLE_ARN_RE
+
+DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+SIMULATOR_PATH = "/simulator"
+REDIRECT_PATH = "/oauth/redirect"
+LOGIN_PATH = "/oauth/login"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+APP_STATUSES = ("draft", "published")
+
+
+# Identities the simulator registers for itself when no real app is configured. They have the
+# shape of real identifiers so that every format check runs unchanged against the simulator.
+SIMULATOR_APPLICATION_ID = "amzn1.sp.solution.5e1f0a7e-51a1-4c0d-9e5d-000000000001"
+SIMULATOR_CLIENT_ID = "amzn1.application-oa2-client.5e1f0a7e51a14c0d9e5d000000000001"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The checked settings of one running app."""
+
+    application_id: str
+    app_status: str
+    lwa_client_id: str
+    lwa_client_secret: str
+    public_url: str
+    lwa_token_url: str
+    database_url: str
+    secret_key: str
+    token_encryption_keys: tuple[str, ...]
+    simulator: bool = False
+    trusted_hosts: tuple[str, ...] = field(default_factory=tuple)
+    admin_password_hash: str | None = None
+    role_arn: str | None = None
+    role_external_id: str | None = None
+    sts_endpoint_url: str | None = None
+
+    @property
+    def draft(self) -> bool:
+        """True when the app is a draft, which needs ``version=beta`` on Amazon's pages."""
+        return self.app_status == "draft"
+
+    @property
+    def redirect_uri(self) -> str:
+        """The OAuth Redirect URI to register with Amazon."""
+        return self.public_url + REDIRECT_PATH
+
+    @property
+    def login_uri(self) -> str:
+        """The OAuth Login URI to register with Amazon (Appstore workflow)."""
+        return self.public_url + LOGIN_PATH
+
+    @property
+    def https(self) -> bool:
+        """True when the app is served over HTTPS (cookies get ``Secure``)."""
+        return self.public_url.startswith("https://")
+
+    def amazon_url(self, url: str) -> str:
+        """Map an Amazon URL to where this app reaches it: Amazon itself or the simulator."""
+        if not self.simulator:
+            return url
+        parts = urlsplit(url)
+        return f"{self.public_url}{SIMULATOR_PATH}/{parts.hostname}{parts.path}"
+
+
+def read_environment(root: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Merge ``root/.env`` (when present) under the process environment, which wins."""
+    values = {k: v for k, v in dotenv_values(root / ".env").items() if v is not None}
+    values.update(os.environ if environ is None else environ)
+    return values
+
+
+def _flag(values: Mapping[str, str], name: str) -> bool:
+    return str(values.get(name, "")).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _url(name: str, value: str) -> str:
+    """Check an absolute URL that must be https unless it points at this machine."""
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+    except ValueError:
+        raise ConfigError(name, f"is not a valid URL: {value!r}") from None
+    if parts.scheme not in {"http", "https"} or not hostname:
+        raise ConfigError(name, f"must be an absolute http(s) URL, got {value!r}")
+    if parts.scheme != "https" and hostname not in LOOPBACK_HOSTS:
+        raise ConfigError(name, "must use https:// (plain http is allowed only on loopback hosts)")
+    if parts.fragment or "#" in value:
+        raise ConfigError(name, "must not contain a fragment (#); Amazon rejects it (MD5110)")
+    if parts.query:
+        raise ConfigError(name, "must not contain a query string")
+    return value.rstrip("/")
+
+
+def _required(values: Mapping[str, str], name: str, default: str | None) -> str:
+    value = str(values.get(name) or "").strip() or default
+    if not value:
+        raise ConfigError(name, "is required; set it in the environment or in .env")
+    return value
+
+
+def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] | None = None) -> Settings:
+    """Build checked settings from ``values``; ``dev_defaults`` fill gaps in development.
+
+    :raises ConfigError: naming the first setting that is missing or malformed.
+    """
+    defaults = dict(dev_defaults or {})
+    simulator = _flag(values, "SPAPI_SIMULATOR")
+    if simulator:
+        defaults.setdefault("SPAPI_APPLICATION_ID", SIMULATOR_APPLICATION_ID)
+        defaults.setdefault("SPAPI_APP_STATUS", "draft")
+        defaults.setdefault("LWA_CLIENT_ID", SIMULATOR_CLIENT_ID)
+
+    public_url = _url("PUBLIC_URL", _required(values, "PUBLIC_URL", defaults.get("PUBLIC_URL")))
+    status = _required(values, "SPAPI_APP_STATUS", defaults.get("SPAPI_APP_STATUS")).lower()
+    if status not in APP_STATUSES:
+        raise ConfigError("SPAPI_APP_STATUS", f"must be draft or published, got {status!r}")
+
+    settings = Settings(
+        application_id=check_application_id(
+            _required(values, "SPAPI_APPLICATION_ID", defaults.get("SPAPI_APPLICATION_ID"))
+        ),
+        app_status=status,
+        lwa_client_id=check_client_id(_required(values, "LWA_CLIENT_ID", defaults.get("LWA_CLIENT_ID"))),
+        lwa_client_secret=_required(values, "LWA_CLIENT_SECRET", defaults.get("LWA_CLIENT_SECRET")),
+        public_url=public_url,
+        lwa_token_url="",
+        database_url=_required(values, "DATABASE_URL", defaults.get("DATABASE_URL")),
+        secret_key=_required(values, "SECRET_KEY", defaults.get("SECRET_KEY")),
+        token_encryption_keys=check_encryption_keys(
+            _required(values, "TOKEN_ENCRYPTION_KEYS", defaults.get("TOKEN_ENCRYPTION_KEYS"))
+        ),
+        simulator=simulator,
+        trusted_hosts=tuple(h.strip() for h in str(values.get("TRUSTED_HOSTS", "")).split(",") if h.strip()),
+    )
+    admin_hash = str(values.get("ADMIN_PASSWORD_HASH") or defaults.get("ADMIN_PASSWORD_HASH") or "").strip()
+    if admin_hash and not admin_hash.startswith(("scrypt:", "pbkdf2:")):
+        raise ConfigError(
+            "ADMIN_PASSWORD_HASH",
+            "must be a hash printed by flask spapi set-admin-password, never the password itself",
+        )
+    settings = replace(settings, admin_password_hash=admin_hash or None)
+    role_arn = str(values.get("SPAPI_ROLE_ARN") or "").strip() or None
+    if role_arn and not ROLE_ARN_RE.fullmatch(role_arn):
+        raise ConfigError("SPAPI_ROLE_ARN", "must look like arn:aws:iam::123456789012:role/name")
+    sts_url = str(values.get("SPAPI_STS_ENDPOINT_URL") or "").strip() or None
+    settings = replace(
+        settings,
+        role_arn=role_arn,
+        role_external_id=str(values.get("SPAPI_ROLE_EXTERNAL_ID") or "").strip() or None,
+        sts_endpoint_url=_url("SPAPI_STS_ENDPOINT_URL", sts_url) if sts_url else None,
+    )
+    if len(settings.secret_key) < 32:
+        raise ConfigError("SECRET_KEY", "must be at least 32 characters of random data")
+    token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)
+    return replace(settings, lwa_token_url=_url("LWA_TOKEN_URL", token_url))

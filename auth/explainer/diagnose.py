@@ -1,0 +1,124 @@
+"""Diagnosis: from whatever the user has (a code, a message, an error body, a URL) to the
+catalog entries that explain it and findings specific to that input.
+"""
+
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from dataclasses import field
+
+from auth.explainer.catalog import Entry
+from auth.explainer.catalog import catalog
+from auth.explainer.catalog import normalize
+from auth.explainer.evidence import XML_CODE_RE
+from auth.explainer.evidence import Scores
+from auth.explainer.evidence import apply_system_hints
+from auth.explainer.evidence import body_evidence
+from auth.explainer.evidence import json_body
+from auth.explainer.evidence import text_evidence
+from auth.explainer.evidence import timing_findings
+from auth.explainer.evidence import xml_evidence
+from auth.explainer.findings import Context
+from auth.explainer.findings import Finding
+from auth.explainer.url_findings import url_findings
+
+MAX_INPUT = 256 * 1024
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+URL_RE = re.compile(r"https?://[^\s\"'<>]+")
+
+
+@dataclass
+class Diagnosis:
+    """The answer: how the input was read, the matching entries, findings, and fallbacks."""
+
+    kind: str
+    entries: list[Entry] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    suggestions: list[Entry] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def recognised(self) -> bool:
+        """True when at least one entry or finding explains the input."""
+        return bool(self.entries or self.findings)
+
+
+def clean(text: str) -> tuple[str, bool]:
+    """Drop control characters and cut overlong input; report whether it was cut."""
+    truncated = len(text) > MAX_INPUT
+    return CONTROL_RE.sub(" ", text[:MAX_INPUT]), truncated
+
+
+def diagnose(text: str, context: Context | None = None) -> Diagnosis:
+    """Explain ``text``: a code, a message, a JSON error body (with or without headers) or a URL."""
+    context = context or Context()
+    text, truncated = clean(text or "")
+    stripped = text.strip()
+    scores = Scores()
+    findings: list[Finding] = []
+    kind = "message"
+    body = json_body(stripped)
+    if body is not None:
+        kind = "error body"
+        findings.extend(body_evidence(body, stripped, scores))
+    elif XML_CODE_RE.search(stripped):
+        kind = "error body"
+        xml_evidence(stripped, scores)
+    elif URL_RE.fullmatch(stripped) or stripped.startswith(("/oauth/", "/apps/authorize")):
+        kind = "url"
+        findings.extend(url_findings(stripped, context))
+    elif catalog().for_code(stripped) or catalog().get(stripped):
+        kind = "code"
+    text_evidence(stripped, scores)
+    if kind == "message":
+        for url in URL_RE.findall(stripped)[:5]:
+            findings.extend(url_findings(url, context))
+    findings.extend(timing_findings(stripped, scores))
+    apply_system_hints(stripped, scores)
+    entries = scores.ranked()
+    for finding in findings:
+        entry = catalog().get(finding.entry_id) if finding.entry_id else None
+        if entry and entry not in entries:
+            entries.append(entry)
+    diagnosis = Diagnosis(kind=kind, entries=entries, findings=_unique(findings), truncated=truncated)
+    if not diagnosis.recognised:
+        diagnosis.kind = "unrecognised" if stripped else "empty"
+        diagnosis.suggestions = closest(stripped)
+    return diagnosis
+
+
+def explain_lwa_error(error, context: Context | None = None) -> Diagnosis:
+    """Explain an ``LwaError``: from LWA's answer when there was one, else from its kind."""
+    text = error.exchange.response_body if error.exchange else error.kind
+    result = diagnose(text, context)
+    return result if result.recognised else diagnose(error.kind, context)
+
+
+def closest(text: str, limit: int = 5) -> list[Entry]:
+    """Return the entries whose code, id or title look most like ``text``."""
+    probe = normalize(text)[:200]
+    if not probe:
+        return []
+    best: dict[str, tuple[float, Entry]] = {}
+    for entry in catalog().entries():
+        for name in (entry.code, entry.id, entry.title, *entry.aliases):
+            candidate = normalize(name)
+            ratio = difflib.SequenceMatcher(None, probe, candidate).ratio()
+            # Equal edit ratios (MD1001 is as close to MD9001 as to MD1000) are settled by the
+            # shared prefix: people mistype the end of a code more often than its start.
+            prefix = len(os.path.commonprefix([probe, candidate])) / max(len(probe), 1)
+            score = ratio + 0.2 * prefix
+            if score > best.get(entry.id, (0.0, entry))[0]:
+                best[entry.id] = (score, entry)
+    ranked = sorted(best.values(), key=lambda pair: -pair[0])
+    return [entry for score, entry in ranked if score >= 0.45][:limit]
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen, result = set(), []
+    for finding in findings:
+        if finding.message not in seen:
+            seen.add(finding.message)
+            result.append(finding)
+    return result

@@ -1,0 +1,207 @@
+"""The evidence a diagnosis weighs: text patterns, JSON and XML bodies, headers, timing."""
+
+import json
+import re
+
+from auth.explainer.catalog import Entry
+from auth.explainer.catalog import catalog
+from auth.explainer.catalog import normalize
+from auth.explainer.findings import Finding
+from auth.explainer.timing import TIMESTAMP_RE
+from auth.explainer.timing import parse_http_date
+from auth.explainer.timing import parse_time
+
+MAX_ENTRIES = 8
+SPECIFIC = 10  # the score of a message-pattern match
+
+
+TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,}")
+
+
+HEADER_RE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9-]{1,60}):[ \t]*(?P<value>.*)$", re.M)
+
+
+STATUS_RE = re.compile(r"HTTP/\d(?:\.\d)?\s+(?P<status>[1-5]\d\d)")
+
+
+XML_CODE_RE = re.compile(r"<Code>([^<]{1,80})</Code>")
+
+
+XML_MESSAGE_RE = re.compile(r"<Message>([^<]{1,500})</Message>")
+
+
+SYSTEM_HINTS = {
+    "sts": ("assumerole", "sts.amazonaws.com", "<errorresponse", "sts:"),
+    "paapi": ("paapi", "product advertising", "associate", "partner tag", "creators api"),
+    "buywithprime": ("buy with prime", "createorder", "updateorder", "validationerror"),
+    "lwa": ("auth/o2/token", "error_description", "lwa"),
+    "legacy": ("authorization api", "getauthorizationcode", "sigv4", "aws4-hmac-sha256"),
+}
+
+
+class Scores:
+    """Accumulates evidence for entries; the strongest evidence ranks first."""
+
+    def __init__(self):
+        self.scores: dict[str, float] = {}
+        self.order: dict[str, Entry] = {}
+
+    def add(self, entry: Entry, score: float) -> None:
+        self.order.setdefault(entry.id, entry)
+        self.scores[entry.id] = max(self.scores.get(entry.id, 0), score)
+
+    def boost_system(self, system: str, amount: float) -> None:
+        for entry_id, entry in self.order.items():
+            if entry.system == system:
+                self.scores[entry_id] += amount
+
+    def ranked(self) -> list[Entry]:
+        # Entries sharing a code (four kinds of 403 "Unauthorized"): once one is matched by its
+        # message, the ones matched only by the bare code are noise.
+        best_by_code: dict[str, float] = {}
+        for entry_id, entry in self.order.items():
+            code = normalize(entry.code)
+            best_by_code[code] = max(best_by_code.get(code, 0), self.scores[entry_id])
+        kept = [
+            i
+            for i, e in self.order.items()
+            if self.scores[i] >= SPECIFIC or best_by_code[normalize(e.code)] < SPECIFIC
+        ]
+        ids = sorted(kept, key=lambda i: -self.scores[i])
+        return [self.order[i] for i in ids][:MAX_ENTRIES]
+
+
+def text_evidence(text: str, scores: Scores) -> None:
+    """Match message patterns, the whole text as a code or id, and code-like tokens inside it."""
+    flat = normalize(text)
+    for pattern, entry in catalog().patterns:
+        if pattern in flat:
+            scores.add(entry, 10)
+    whole = catalog().get(text) if len(text) <= 64 else None
+    if whole:
+        scores.add(whole, 9)
+    for entry in catalog().for_code(text) if len(text) <= 80 else ():
+        scores.add(entry, 8)
+    for token in set(TOKEN_RE.findall(text[:20000])):
+        for entry in catalog().for_code(token):
+            scores.add(entry, 5)
+
+
+def json_body(text: str):
+    """Return the JSON object in ``text`` (after optional status line and headers), if any."""
+    start = text.find("{")
+    if start < 0:
+        return None
+    try:
+        value = json.loads(text[start:])
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def body_evidence(body: dict, text: str, scores: Scores) -> list[Finding]:
+    """Read an LWA ({"error": ...}) or SP-API ({"errors": [...]}) body and its headers."""
+    findings: list[Finding] = []
+    headers = {m["name"].lower(): m["value"].strip() for m in HEADER_RE.finditer(text[: text.find("{")])}
+    status_match = STATUS_RE.search(text[: text.find("{")])
+    if isinstance(body.get("error"), str):
+        code = body["error"]
+        description = str(body.get("error_description") or "")
+        flat = normalize(description)
+        matched = [e for p, e in catalog().patterns if p in flat and normalize(e.code) == normalize(code)]
+        for entry in (
+            matched or [e for e in catalog().for_code(code) if e.system == "lwa"] or catalog().for_code(code)
+        ):
+            scores.add(entry, 12 if matched else 9)
+        if code == "invalid_grant" and not matched:
+            findings.append(
+                Finding(
+                    "info",
+                    "LWA did not say which grant parameter failed: if you were exchanging a "
+                    "code, see invalid_grant-code; if refreshing, invalid_grant-refresh_token.",
+                )
+            )
+        if body.get("request_id"):
+            findings.append(
+                Finding("info", f"Quote LWA's request_id {str(body['request_id'])[:80]} to support.")
+            )
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        for error in errors[:20]:
+            if not isinstance(error, dict):
+                continue
+            code = str(error.get("code", ""))[:80]
+            detail = normalize(f"{error.get('message', '')} {error.get('details', '')}")
+            specific = [
+                e for p, e in catalog().patterns if p in detail and normalize(e.code) == normalize(code)
+            ]
+            for entry in specific:
+                scores.add(entry, 12)
+            for entry in catalog().for_code(code):
+                scores.add(entry, 9 if not specific and entry.system == "spapi" else 6)
+    request_id = headers.get("x-amzn-requestid")
+    if request_id:
+        findings.append(
+            Finding(
+                "info",
+                f"Quote x-amzn-RequestId {request_id[:80]} (with the time of the call) in a support case.",
+            )
+        )
+    if headers.get("x-amzn-errortype"):
+        findings.append(Finding("info", f"x-amzn-ErrorType says {headers['x-amzn-errortype'][:80]}."))
+    if status_match:
+        status = int(status_match["status"])
+        for entry in catalog().entries():
+            if entry.http_status == status and entry.id in scores.order:
+                scores.add(entry, scores.scores[entry.id] + 1)
+        if status == 429 and "retry-after" in headers:
+            findings.append(
+                Finding(
+                    "info",
+                    f"Amazon asked to wait {headers['retry-after'][:20]} seconds before retrying.",
+                    "QuotaExceeded",
+                )
+            )
+    return findings
+
+
+def xml_evidence(text: str, scores: Scores) -> None:
+    """Read an AWS (STS) XML error body."""
+    for code in XML_CODE_RE.findall(text)[:5]:
+        for entry in catalog().for_code(code.strip()):
+            scores.add(entry, 11 if entry.system == "sts" else 7)
+    for message in XML_MESSAGE_RE.findall(text)[:5]:
+        flat = normalize(message)
+        for pattern, entry in catalog().patterns:
+            if pattern in flat:
+                scores.add(entry, 12)
+
+
+def timing_findings(text: str, scores: Scores) -> list[Finding]:
+    """An invalid_grant on a code, with timestamps in the input more than 5 minutes apart."""
+    if "invalid_grant-code" not in scores.order and "invalid grant parameter : code" not in normalize(text):
+        return []
+    stamps = [parse_time(s) for s in TIMESTAMP_RE.findall(text)[:50]]
+    stamps.extend(
+        parse_http_date(m) for m in re.findall(r"\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT", text)[:50]
+    )
+    stamps = sorted(s for s in stamps if s is not None)
+    if len(stamps) >= 2:
+        minutes = (stamps[-1] - stamps[0]).total_seconds() / 60
+        if minutes > 5:
+            return [
+                Finding(
+                    "error",
+                    f"The timestamps in this input are {minutes:.0f} minutes apart: an "
+                    "spapi_oauth_code lives 5 minutes, so it had expired before the exchange.",
+                    "invalid_grant-code",
+                )
+            ]
+    return []
+
+
+def apply_system_hints(text: str, scores: Scores) -> None:
+    flat = normalize(text[:20000])
+    for system, words in SYSTEM_HINTS.items():
+        if any(word in flat for word in words):
+            scores.boost_system(system, 2)

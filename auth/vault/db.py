@@ -1,0 +1,61 @@
+"""Creating the database engine: SQLite (WAL, busy timeout) by default, PostgreSQL too."""
+
+import time
+
+from sqlalchemy import Engine
+from sqlalchemy import create_engine
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from auth.vault.models import Base
+
+SCHEMA_ATTEMPTS = 5
+
+
+def _tune_sqlite(dbapi_connection, _record) -> None:
+    # The busy timeout comes first so that every statement after it, the WAL switch included,
+    # waits for a concurrent writer (another gunicorn worker starting) instead of failing.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=15000")
+    # WAL lets readers run beside one writer. The mode is stored in the file, so it is only
+    # switched once; switching needs an exclusive lock that a busy peer may hold.
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url``, tuned for SQLite when it is one."""
+    if url.startswith("sqlite"):
+        in_memory = url in {"sqlite://", "sqlite:///:memory:"}
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            poolclass=StaticPool if in_memory else None,
+        )
+        event.listen(engine, "connect", _tune_sqlite)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables, tolerating another process doing the same at the same moment."""
+    for attempt in range(SCHEMA_ATTEMPTS):
+        try:
+            Base.metadata.create_all(engine)
+            return
+        except OperationalError:
+            # "table already exists" or "database is locked": a peer won the race; look again.
+            if attempt == SCHEMA_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def make_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Create the schema when missing and return a session factory bound to ``engine``."""
+    create_schema(engine)
+    return sessionmaker(engine, expire_on_commit=False)

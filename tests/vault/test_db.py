@@ -1,0 +1,41 @@
+"""The database layer: SQLite tuning and start-up beside other processes."""
+
+import multiprocessing
+
+from sqlalchemy import inspect
+from sqlalchemy import text
+
+from auth.vault.db import make_engine
+from auth.vault.db import make_sessions
+
+
+def _start(url, barrier, results):
+    barrier.wait()
+    try:
+        make_sessions(make_engine(url))
+        results.put("ok")
+    except Exception as error:  # reported to the parent, which asserts on it
+        results.put(repr(error))
+
+
+def test_workers_starting_together_on_a_new_file_all_succeed(tmp_path):
+    url = f"sqlite:///{tmp_path}/fresh.sqlite"
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(6), ctx.Queue()
+    processes = [ctx.Process(target=_start, args=(url, barrier, results)) for _ in range(6)]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=60) for _ in processes]
+    for process in processes:
+        process.join(10)
+    assert outcomes == ["ok"] * 6
+    assert {"oauth_states", "used_codes", "authorizations"} <= set(
+        inspect(make_engine(url)).get_table_names()
+    )
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/wal.sqlite")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 15000

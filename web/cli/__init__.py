@@ -1,0 +1,37 @@
+"""The ``flask spapi`` command group: one module per concern, every command registered here."""
+
+from flask import Flask
+from flask.cli import AppGroup
+
+from web.cli import admin
+from web.cli import authorizations
+from web.cli import explain
+from web.cli import flow
+from web.cli import tokens
+
+COMMANDS = (
+    authorizations.authorizations_command,
+    explain.explain_command,
+    flow.auth_url_command,
+    flow.exchange_command,
+    tokens.refresh_command,
+    tokens.test_command,
+    tokens.grantless_command,
+    admin.doctor_command,
+    admin.rotate_keys_command,
+    admin.set_admin_password_command,
+    admin.assume_role_command,
+)
+
+
+def create_group() -> AppGroup:
+    """Build the ``spapi`` group with every command."""
+    group = AppGroup("spapi", help="Manage SP-API authorizations.")
+    for command in COMMANDS:
+        group.add_command(command)
+    return group
+
+
+def init_app(app: Flask) -> None:
+    """Register the command group on ``app``."""
+    app.cli.add_command(create_group())

@@ -1,0 +1,39 @@
+"""The developer console: everything under ``/console``, behind the administrator guard.
+
+Each page lives in the module named after it; this file is the route table.
+"""
+
+from flask import Blueprint
+
+from web.console import authorizations
+from web.console import dashboard
+from web.console import grantless
+from web.console import login
+from web.console import self_test
+from web.console.guard import init_guard
+
+__all__ = ["create_blueprint", "init_guard"]
+
+
+def create_blueprint() -> Blueprint:
+    """The console's routes, one line each."""
+    bp = Blueprint("console", __name__, url_prefix="/console")
+    bp.add_url_rule("/login", view_func=login.login, methods=["GET", "POST"])
+    bp.add_url_rule("/logout", view_func=login.logout, methods=["POST"])
+    bp.add_url_rule("/", view_func=dashboard.dashboard, methods=["GET"])
+    bp.add_url_rule("/auth-url", view_func=dashboard.auth_url, methods=["GET"])
+    bp.add_url_rule("/authorizations", view_func=authorizations.authorizations, methods=["GET"])
+    bp.add_url_rule(
+        "/authorizations/<int:authorization_id>/delete",
+        view_func=authorizations.delete_authorization,
+        methods=["POST"],
+    )
+    bp.add_url_rule(
+        "/authorizations/<int:authorization_id>/test",
+        view_func=self_test.test_authorization,
+        methods=["POST"],
+    )
+    bp.add_url_rule("/self-test", view_func=self_test.self_test, methods=["GET", "POST"])
+    bp.add_url_rule("/grantless", view_func=grantless.grantless, methods=["GET", "POST"])
+    bp.add_url_rule("/legacy", view_func=grantless.legacy, methods=["GET", "POST"])
+    return bp

@@ -1,0 +1,117 @@
+"""Amazon-facing routes: the OAuth Login URI, the Redirect URI and the landing page."""
+
+import logging
+import re
+
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+
+from auth.clients.lwa import LwaError
+from auth.config.identifiers import SELLING_PARTNER_ID_RE
+from auth.config.marketplaces import catalog
+from auth.oauth.callback import CallbackError
+from auth.oauth.callback import Cancelled
+from auth.oauth.callback import complete_callback
+from auth.oauth.outcomes import outcome
+from auth.oauth.redirects import RedirectRejected
+from auth.oauth.redirects import build_confirm_redirect
+from auth.oauth.state import FlowContext
+from auth.oauth.state import StateError
+from auth.oauth.state import issue_state
+from auth.vault.models import Authorization
+from web.shared.browser import browser_id
+from web.shared.services import get_db
+from web.shared.services import services
+
+log = logging.getLogger(__name__)
+AMAZON_STATE_RE = re.compile(r"[!-~]{1,1024}")
+COMPLETED_KEY = "completed_authorization"
+
+
+def login():
+    """The OAuth Login URI: send the browser back to Amazon's confirm URI with our state."""
+    settings = services().settings
+    args = request.args
+    try:
+        parts, target = services().callback_allow_list.check(args.get("amazon_callback_uri"))
+        amazon_state = args.get("amazon_state", "")
+        if not AMAZON_STATE_RE.fullmatch(amazon_state):
+            raise RedirectRejected("amazon_state is missing or malformed")
+        selling_partner_id = args.get("selling_partner_id", "")
+        if not SELLING_PARTNER_ID_RE.fullmatch(selling_partner_id):
+            raise RedirectRejected("selling_partner_id is missing or malformed")
+        if args.get("version", "beta") != "beta":
+            raise RedirectRejected("version may only be beta")
+    except RedirectRejected as error:
+        log.warning("login URI call refused: %s", error)
+        return render_template("oauth/login_refused.html", reason=str(error)), 400
+    services().observed["amazon_version"] = "beta" if "version" in args else "none"
+    if ("version" in args) != settings.draft:
+        # Amazon adds version=beta exactly for draft apps; a mismatch means SPAPI_APP_STATUS
+        # disagrees with the app's real status, and Amazon will answer MD1000 or similar.
+        log.warning(
+            "Login URI: Amazon's version parameter disagrees with SPAPI_APP_STATUS=%s", settings.app_status
+        )
+    region, account_type = catalog().central_for_host(target.central_host)
+    state = issue_state(
+        services().engine,
+        browser_id(create=True),
+        FlowContext("appstore", account_type, region.code, selling_partner_id=selling_partner_id),
+    )
+    params = {"redirect_uri": settings.redirect_uri, "amazon_state": amazon_state, "state": state}
+    if settings.draft:
+        params["version"] = "beta"
+    return redirect(build_confirm_redirect(parts, params), code=302)
+
+
+def callback():
+    """The OAuth Redirect URI: check state, exchange the code once, store the token."""
+    svc = services()
+    try:
+        result = complete_callback(
+            get_db(), svc.vault, svc.lwa, svc.settings.redirect_uri, request.args, browser_id()
+        )
+    except StateError as error:
+        log.warning("redirect refused: state %s", error.reason)
+        return _failure(outcome("state", error.reason), 400)
+    except CallbackError as error:
+        log.warning("redirect refused: %s", error.kind)
+        return _failure(outcome("callback", error.kind), error.status)
+    except LwaError as error:
+        log.warning("code exchange failed: %s (HTTP %s)", error.kind, error.http_status)
+        return _failure(outcome("lwa", error.kind), error.status, lwa_error=error)
+    if isinstance(result, Cancelled):
+        log.info("authorization cancelled (error=%s)", result.error)
+        kind = "error" if result.error else "none"
+        return _failure(outcome("cancelled", kind), 400 if result.error else 200, cancelled=result)
+    log.info(
+        "authorization stored for %s in %s, token %s",
+        result.selling_partner_id,
+        result.region,
+        result.fingerprint,
+    )
+    session[COMPLETED_KEY] = result.id
+    # 303 to a clean URL: the code and state leave the address bar and the history.
+    return redirect(url_for("oauth.complete"), code=303)
+
+
+def complete():
+    """The landing page after a successful authorization."""
+    row_id = session.get(COMPLETED_KEY)
+    row = get_db().get(Authorization, row_id) if isinstance(row_id, int) else None
+    if row is None:
+        return _failure(outcome("state", "missing"), 404)
+    region = catalog().regions[row.region]
+    return render_template("oauth/complete.html", authorization=row, region=region)
+
+
+def _failure(result, status: int, lwa_error: LwaError | None = None, cancelled: Cancelled | None = None):
+    return render_template(
+        "oauth/failed.html",
+        outcome=result,
+        lwa_error=lwa_error,
+        cancelled=cancelled,
+    ), status

@@ -1,0 +1,54 @@
+"""The public start page and ``/authorize`` (website workflow)."""
+
+from flask import abort
+from flask import redirect
+from flask import render_template
+from flask import request
+
+from auth.config.marketplaces import ACCOUNT_TYPES
+from auth.config.marketplaces import catalog
+from auth.oauth.consent import build_consent_uri
+from auth.oauth.state import FlowContext
+from auth.oauth.state import issue_state
+from web.shared.browser import browser_id
+from web.shared.services import services
+
+
+def index():
+    """Let a seller or vendor pick a marketplace and account type."""
+    return render_template("oauth/start.html", marketplaces=catalog().marketplaces)
+
+
+def authorize():
+    """Start the website workflow: issue a state and send the browser to Amazon's consent page."""
+    settings = services().settings
+    key = request.args.get("marketplace", "")
+    account_type = request.args.get("account", "seller").strip().lower() or "seller"
+    marketplace = catalog().find(key) if len(key) <= 32 else None
+    if marketplace is None:
+        abort(
+            400,
+            f"Unknown marketplace {key[:32]!r}. Use a country code ("
+            + ", ".join(catalog().valid_keys())
+            + ") or a marketplace ID.",
+        )
+    if account_type not in ACCOUNT_TYPES:
+        abort(
+            400, f"Unknown account type {account_type[:16]!r}. Use one of: " + ", ".join(ACCOUNT_TYPES) + "."
+        )
+    central_url = marketplace.central_url(account_type)
+    if central_url is None:
+        abort(
+            400,
+            f"Amazon documents no Vendor Central site for {marketplace.name}. "
+            "Choose the marketplace where your vendor account is managed.",
+        )
+    state = issue_state(
+        services().engine,
+        browser_id(create=True),
+        FlowContext("website", account_type, marketplace.region.code, marketplace.marketplace_id),
+    )
+    uri = build_consent_uri(
+        settings.amazon_url(central_url), settings.application_id, state, draft=settings.draft
+    )
+    return redirect(uri, code=302)

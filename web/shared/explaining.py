@@ -1,0 +1,79 @@
+"""Helpers every capability uses to explain: this app's diagnosis context and diagnosis JSON."""
+
+from dataclasses import asdict
+
+from flask import request
+from flask import url_for
+
+from auth.clients.lwa import LwaError
+from auth.explainer import doctor
+from auth.explainer.catalog import Entry
+from auth.explainer.diagnose import Context
+from auth.explainer.diagnose import Diagnosis
+from auth.explainer.diagnose import explain_lwa_error
+from web.shared.services import services
+
+
+def app_context() -> Context:
+    """What the diagnosis compares inputs against: this app's own configuration."""
+    settings = services().settings
+    return Context(
+        application_id=settings.application_id,
+        client_id=settings.lwa_client_id,
+        draft=settings.draft,
+        redirect_uri=settings.redirect_uri,
+        login_uri=settings.login_uri,
+    )
+
+
+def explain_helpers():
+    """Let every template link a code to its explanation."""
+    return {"explain_url": lambda code: url_for("explainer.entry", entry_id=code)}
+
+
+def as_json(result: Diagnosis) -> dict:
+    """Serialise a diagnosis for the API and the CLI."""
+    return {
+        "kind": result.kind,
+        "recognised": result.recognised,
+        "truncated": result.truncated,
+        "entries": [entry_json(e) for e in result.entries],
+        "findings": [asdict(f) for f in result.findings],
+        "suggestions": [{"id": e.id, "code": e.code, "title": e.title} for e in result.suggestions],
+    }
+
+
+def entry_json(entry: Entry) -> dict:
+    """Serialise one entry, with a link to its page when a request is active."""
+    data = {k: v for k, v in asdict(entry).items() if k != "patterns"}
+    if request:
+        data["url"] = url_for("explainer.entry", entry_id=entry.id, _external=False)
+    return data
+
+
+def explain_lwa(error: LwaError | None):
+    """The explainer's reading of an LWA failure, or None when there was none."""
+    if error is None:
+        return None
+    return explain_lwa_error(error, app_context())
+
+
+def doctor_findings() -> list:
+    """The doctor's findings for this app: its settings and what Amazon last sent."""
+    return doctor.check(_doctor_values(), amazon_version=services().observed.get("amazon_version"))
+
+
+def _doctor_values() -> dict[str, str]:
+    """The raw settings, completed with the values in force (development defaults included)."""
+    settings = services().settings
+    values = dict(services().raw_settings)
+    values.update(
+        SPAPI_APPLICATION_ID=settings.application_id,
+        LWA_CLIENT_ID=settings.lwa_client_id,
+        SPAPI_APP_STATUS=settings.app_status,
+        PUBLIC_URL=settings.public_url,
+        LWA_CLIENT_SECRET=settings.lwa_client_secret,
+        SPAPI_SIMULATOR="1" if settings.simulator else "",
+        TOKEN_ENCRYPTION_KEYS=",".join(settings.token_encryption_keys),
+    )
+    return values

@@ -1,0 +1,105 @@
+"""Per-app services (settings, database, vault, LWA client) and the per-request session."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask import current_app
+from flask import g
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker
+
+from auth.clients.lwa import LwaClient
+from auth.clients.sts import RoleSession
+from auth.clients.token_cache import AccessTokenCache
+from auth.config.marketplaces import catalog
+from auth.config.settings import Settings
+from auth.oauth.redirects import CallbackAllowList
+from auth.oauth.redirects import CallbackTarget
+from auth.vault.crypto import TokenVault
+from auth.vault.db import make_engine
+from auth.vault.db import make_sessions
+
+SETTING_PREFIXES = (
+    "SPAPI_",
+    "LWA_",
+    "PUBLIC_URL",
+    "DATABASE_URL",
+    "TOKEN_ENCRYPTION_KEYS",
+    "ADMIN_PASSWORD_HASH",
+    "TRUSTED_HOSTS",
+    "TRUST_PROXY_HOPS",
+)
+
+
+@dataclass
+class Services:
+    """Everything a view needs, built once per app."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    vault: TokenVault
+    lwa: LwaClient
+    callback_allow_list: CallbackAllowList
+    consent_origins: tuple[str, ...]
+    token_cache: AccessTokenCache
+    raw_settings: dict[str, str]
+    observed: dict[str, str]
+    role_session: RoleSession | None = None
+
+
+def callback_targets(settings: Settings) -> list[CallbackTarget]:
+    """Derive the allowed ``amazon_callback_uri`` locations from the marketplace table."""
+    targets = []
+    for host in sorted(catalog().region_by_central_host):
+        mapped = urlsplit(settings.amazon_url(f"https://{host}"))
+        targets.append(CallbackTarget(mapped.scheme, mapped.netloc.lower(), mapped.path.rstrip("/"), host))
+    return targets
+
+
+def init_app(app: Flask, settings: Settings, values: dict[str, str]) -> None:
+    """Build the services for ``app`` and close the request's DB session at teardown."""
+    engine = make_engine(settings.database_url)
+    lwa = LwaClient(settings.lwa_token_url, settings.lwa_client_id, settings.lwa_client_secret)
+    targets = callback_targets(settings)
+    origins = sorted({f"{t.scheme}://{t.netloc}" for t in targets})
+    app.extensions["spapi"] = Services(
+        settings=settings,
+        engine=engine,
+        sessions=make_sessions(engine),
+        vault=TokenVault(settings.token_encryption_keys),
+        lwa=lwa,
+        callback_allow_list=CallbackAllowList(targets, settings.application_id),
+        consent_origins=tuple(origins),
+        token_cache=AccessTokenCache(lwa),
+        # The doctor reads these raw values; they never reach a page (secrets are fingerprinted).
+        raw_settings={k: str(v) for k, v in values.items() if k.startswith(SETTING_PREFIXES)},
+        observed={},
+        role_session=RoleSession(
+            settings.role_arn, external_id=settings.role_external_id, endpoint_url=settings.sts_endpoint_url
+        )
+        if settings.role_arn
+        else None,
+    )
+    app.teardown_appcontext(close_db)
+
+
+def services() -> Services:
+    """Return the current app's services."""
+    return current_app.extensions["spapi"]
+
+
+def get_db() -> Session:
+    """Return the request's database session, opening it on first use."""
+    if "db" not in g:
+        g.db = services().sessions()
+    return g.db
+
+
+def close_db(_error: BaseException | None = None) -> None:
+    """Close the request's database session, if one was opened."""
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()

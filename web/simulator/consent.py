@@ -1,0 +1,111 @@
+"""The simulated consent pages of Seller Central and Vendor Central, and the Appstore workflow."""
+
+from flask import abort
+from flask import redirect
+from flask import render_template
+from flask import request
+
+from auth.config.identifiers import SELLING_PARTNER_ID_RE
+from auth.config.marketplaces import catalog
+from auth.simulator.records import new_selling_partner_id
+from web.shared.services import services
+from web.simulator.instance import amazon
+from web.simulator.instance import arg
+from web.simulator.instance import central
+from web.simulator.instance import code_redirect
+from web.simulator.instance import with_query
+
+
+def index():
+    """Explain the simulator and offer the Appstore workflow's entry point."""
+    return render_template(
+        "simulator/index.html", marketplaces=catalog().marketplaces, registration=amazon().registration
+    )
+
+
+def appstore(host: str):
+    """The app's Appstore detail page: "Authorize now" opens the consent page."""
+    region, account_type = central(host)
+    if account_type != "seller":
+        abort(404, "The Selling Partner Appstore exists only for sellers.")
+    return render_template(
+        "simulator/appstore.html", host=host, region=region, registration=amazon().registration
+    )
+
+
+def consent(host: str):
+    """Amazon's consent page, or the error page Amazon would show instead."""
+    region, account_type = central(host)
+    args = {name: arg(request.args, name) for name in ("application_id", "state", "version", "redirect_uri")}
+    appstore_mode = request.args.get("workflow") == "appstore"
+    error = amazon().consent_error(args["application_id"], args["version"], args["redirect_uri"])
+    if error:
+        return render_template("simulator/error.html", code=error, host=host), 400
+    return render_template(
+        "simulator/consent.html",
+        host=host,
+        region=region,
+        account_type=account_type,
+        args=args,
+        appstore_mode=appstore_mode,
+        selling_partner_id=new_selling_partner_id(),
+        registration=amazon().registration,
+    )
+
+
+def decide(host: str):
+    """The partner's choice on the consent page: confirm, cancel, or continue to the app."""
+    central(host)
+    form = {
+        name: arg(request.form, name)
+        for name in (
+            "application_id",
+            "state",
+            "version",
+            "redirect_uri",
+            "selling_partner_id",
+            "decision",
+            "user",
+        )
+    }
+    simulated = amazon()
+    error = simulated.consent_error(form["application_id"], form["version"], form["redirect_uri"])
+    if error:
+        return render_template("simulator/error.html", code=error, host=host), 400
+    redirect_uri = simulated.resolve_redirect_uri(form["redirect_uri"])
+    if form["decision"] == "cancel":
+        # Amazon documents no error parameter for a cancelled consent: the partner comes back
+        # with our state and no code (or, as some report, not at all).
+        return redirect(with_query(redirect_uri, {"state": form["state"] or ""}), code=303)
+    if form["user"] == "secondary":
+        return render_template("simulator/error.html", code="SPDC8143", host=host), 403
+    selling_partner_id = form["selling_partner_id"] or ""
+    if not SELLING_PARTNER_ID_RE.fullmatch(selling_partner_id):
+        abort(400, "Enter a selling partner ID of letters and digits.")
+    if form["decision"] == "appstore":
+        callback = f"https://{host}/apps/authorize/confirm/{simulated.registration.application_id}"
+        params = {
+            "amazon_callback_uri": services().settings.amazon_url(callback),
+            "amazon_state": simulated.start_appstore(selling_partner_id, host),
+            "selling_partner_id": selling_partner_id,
+        }
+        if simulated.registration.status == "draft":
+            params["version"] = "beta"
+        return redirect(with_query(simulated.registration.login_uri, params), code=303)
+    return redirect(code_redirect(redirect_uri, form["state"] or "", selling_partner_id), code=303)
+
+
+def confirm(host: str, application_id: str):
+    """Where the Login URI sends the browser back (Appstore workflow): issue the code."""
+    central(host)
+    simulated = amazon()
+    args = {name: arg(request.args, name) for name in ("redirect_uri", "amazon_state", "state", "version")}
+    error = simulated.consent_error(application_id, args["version"], args["redirect_uri"])
+    if error:
+        return render_template("simulator/error.html", code=error, host=host), 400
+    selling_partner_id = simulated.finish_appstore(args["amazon_state"], host)
+    if selling_partner_id is None or not args["state"]:
+        # UNCONFIRMED which code Amazon shows for a bad amazon_state; MD5100 covers URL errors.
+        return render_template("simulator/error.html", code="MD5100", host=host), 400
+    redirect_uri = simulated.resolve_redirect_uri(args["redirect_uri"])
+    return redirect(code_redirect(redirect_uri, args["state"], selling_partner_id), code=302)

@@ -1,0 +1,60 @@
+"""The app's one simulated Amazon and the request helpers its pages share."""
+
+from urllib.parse import urlencode
+
+from flask import abort
+from flask import current_app
+
+from auth.config.marketplaces import catalog
+from auth.simulator.amazon import SimulatedAmazon
+from auth.simulator.records import Registration
+from web.shared.services import services
+
+MAX_FIELD = 2048
+
+
+def amazon() -> SimulatedAmazon:
+    """Return the app's simulated Amazon, created on first use from the app's settings."""
+    simulated = current_app.extensions.get("spapi_simulator")
+    if simulated is None:
+        settings = services().settings
+        uris = tuple(
+            u.strip() for u in current_app.config["SPAPI_SIMULATOR_REDIRECT_URIS"].split(",") if u.strip()
+        )
+        simulated = current_app.extensions["spapi_simulator"] = SimulatedAmazon(
+            Registration(
+                application_id=settings.application_id,
+                status=current_app.config["SPAPI_SIMULATOR_APP_STATUS"],
+                client_id=settings.lwa_client_id,
+                client_secret=settings.lwa_client_secret,
+                redirect_uris=uris,
+                login_uri=settings.login_uri,
+            )
+        )
+    return simulated
+
+
+def central(host: str) -> tuple:
+    found = catalog().central_for_host(host)
+    if found is None:
+        abort(404, f"{host[:80]} is not a Seller Central or Vendor Central host the simulator knows.")
+    return found
+
+
+def arg(source, name: str) -> str | None:
+    value = source.get(name)
+    if value is not None and len(value) > MAX_FIELD:
+        abort(400, f"{name} is longer than {MAX_FIELD} characters.")
+    return value
+
+
+def code_redirect(redirect_uri: str, state: str, selling_partner_id: str) -> str:
+    """Issue a code and return the Redirect URI call that carries it."""
+    code = amazon().issue_code(selling_partner_id, redirect_uri)
+    params = {"state": state, "selling_partner_id": selling_partner_id, "spapi_oauth_code": code}
+    return with_query(redirect_uri, params)
+
+
+def with_query(url: str, params: dict[str, str]) -> str:
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{urlencode(params)}"

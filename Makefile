@@ -6,7 +6,7 @@ RUNTIME := $(VENV)/.runtime-installed
 STAMP := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint format bench chromium clean
+.PHONY: run test lint format bench chromium postgresql clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,7 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 # Development: simulator on, keys generated once under instance/, reloader on. No interactive
 # debugger: it would show stack traces and run code for whoever reaches the port.
 run: $(RUNTIME)
+	SPAPI_ENV=development SPAPI_SIMULATOR=1 $(BIN)/flask --app app spapi db upgrade
 	SPAPI_ENV=development SPAPI_SIMULATOR=1 $(BIN)/flask --app app run --reload --no-debugger --host 127.0.0.1 --port 5000
 
 # Playwright drives Debian's Chromium; browser downloads are impossible here.
@@ -30,7 +31,14 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) chromium
+# The storage, state, callback and migration tests also run against a real PostgreSQL server,
+# which the suite starts itself from Debian's binaries (tests/postgres.py).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql for the database tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+test: $(STAMP) chromium postgresql
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -94,7 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     app.session_interface = CachedSerializerSessionInterface()
 
-    services.init_app(app, settings, values)
+    services.init_app(app, settings, values, migrate=testing)
     app.add_template_filter(fingerprint, "fingerprint")
     app.context_processor(explain_helpers)
     headers.init_app(app)

@@ -9,6 +9,7 @@ from cryptography.fernet import Fernet
 from app import create_app
 from auth.security.passwords import hash_password
 from tests.live import LiveServer
+from tests.postgres import PostgresServer
 
 APPLICATION_ID = "amzn1.sp.solution.0bf296b5-36a6-4942-a13e-0123456789ab"
 CLIENT_ID = "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef"
@@ -50,10 +51,41 @@ def lwa_url(httpserver):
     return httpserver.url_for("/auth/o2/token")
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the session, started on first use (Unix socket only)."""
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+def pytest_generate_tests(metafunc):
+    """Run a module's database-using tests on SQLite and PostgreSQL when it sets
+    ``ON_BOTH_DATABASES = True``."""
+    if "backend" in metafunc.fixturenames and getattr(metafunc.module, "ON_BOTH_DATABASES", False):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def app(tmp_path, lwa_url):
+def backend(request) -> str:
+    """The database the test runs on: SQLite unless the module asks for both."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def database_url(request, backend, tmp_path) -> str:
+    """An empty database of the chosen backend."""
+    if backend == "postgresql":
+        return request.getfixturevalue("postgres_server").new_database()
+    return f"sqlite:///{tmp_path}/spapi.sqlite"
+
+
+@pytest.fixture
+def app(tmp_path, lwa_url, database_url):
     """An app configured like production, talking to the loopback LWA stand-in."""
-    return create_app(base_config(tmp_path, LWA_TOKEN_URL=lwa_url))
+    app = create_app(base_config(tmp_path, LWA_TOKEN_URL=lwa_url, DATABASE_URL=database_url))
+    yield app
+    app.extensions["spapi"].engine.dispose()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from auth.config.settings import ConfigError
 from auth.config.settings import load_settings
 from auth.config.settings import read_environment
 from auth.security.passwords import verify_password
+from auth.vault.schema import head_revision
 from tests.conftest import APPLICATION_ID
 from tests.conftest import CLIENT_ID
 from tests.conftest import TOKEN_KEY
@@ -139,9 +140,27 @@ def test_development_generates_keys_once(environ, tmp_path, capfd):
     assert second.extensions["spapi"].settings.public_url == "http://127.0.0.1:5000"
 
 
+def test_production_refuses_to_serve_until_the_schema_is_upgraded(environ):
+    environ(**PRODUCTION)
+    app = create_app()
+    client = app.test_client()
+    refused = client.get("/", headers={"Host": "spapi.example.com"})
+    assert refused.status_code == 503 and b"spapi db upgrade" in refused.data
+    status = app.test_cli_runner().invoke(args=["spapi", "db", "status"])
+    assert status.exit_code == 1 and "Run: flask --app app spapi db upgrade" in status.output
+    upgraded = app.test_cli_runner().invoke(args=["spapi", "db", "upgrade", "--json"])
+    assert json.loads(upgraded.output) == {"from": None, "to": head_revision(), "changed": True}
+    assert client.get("/", headers={"Host": "spapi.example.com"}).status_code == 200
+    again = app.test_cli_runner().invoke(args=["spapi", "db", "upgrade"])
+    assert "up to date" in again.output
+    assert app.test_cli_runner().invoke(args=["spapi", "db", "status"]).exit_code == 0
+
+
 def test_forged_host_header_is_refused_in_production(environ):
     environ(**PRODUCTION)
-    client = create_app().test_client()
+    app = create_app()
+    app.test_cli_runner().invoke(args=["spapi", "db", "upgrade"])
+    client = app.test_client()
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
     assert client.get("/", headers={"Host": "spapi.example.com"}).status_code == 200
 

@@ -1,18 +1,14 @@
 """Creating the database engine: SQLite (WAL, busy timeout) by default, PostgreSQL too."""
 
-import time
 
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from auth.vault.models import Base
 
-SCHEMA_ATTEMPTS = 5
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -42,20 +38,6 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def create_schema(engine: Engine) -> None:
-    """Create missing tables, tolerating another process doing the same at the same moment."""
-    for attempt in range(SCHEMA_ATTEMPTS):
-        try:
-            Base.metadata.create_all(engine)
-            return
-        except OperationalError:
-            # "table already exists" or "database is locked": a peer won the race; look again.
-            if attempt == SCHEMA_ATTEMPTS - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-
-
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
-    """Create the schema when missing and return a session factory bound to ``engine``."""
-    create_schema(engine)
+    """Return a session factory bound to ``engine`` (the schema comes from ``auth.vault.schema``)."""
     return sessionmaker(engine, expire_on_commit=False)

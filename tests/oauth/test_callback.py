@@ -28,6 +28,8 @@ from tests.helpers import query_of
 from tests.helpers import start_website_flow
 from tests.live import LiveServer
 
+ON_BOTH_DATABASES = True
+
 
 def callback(client, state, code=CODE, spid=SELLING_PARTNER_ID, **extra):
     params = {"selling_partner_id": spid, "spapi_oauth_code": code, "mws_auth_token": "amzn.mws.x"}
@@ -259,7 +261,7 @@ def test_lwa_refused_connection_is_explained(tmp_path):
     assert count(app, Authorization) == 0
 
 
-def test_two_racing_callbacks_with_one_state_one_wins(tmp_path, httpserver):
+def test_two_racing_callbacks_with_one_state_one_wins(tmp_path, httpserver, database_url):
     def slow_success(_request):
         time.sleep(0.2)
         return Response(__import__("json").dumps(lwa_success()), content_type="application/json")
@@ -267,7 +269,9 @@ def test_two_racing_callbacks_with_one_state_one_wins(tmp_path, httpserver):
     httpserver.expect_request("/auth/o2/token").respond_with_handler(slow_success)
     lwa = httpserver.url_for("/auth/o2/token")
     with LiveServer(
-        lambda url: create_app(base_config(tmp_path, PUBLIC_URL=url, LWA_TOKEN_URL=lwa))
+        lambda url: create_app(
+            base_config(tmp_path, PUBLIC_URL=url, LWA_TOKEN_URL=lwa, DATABASE_URL=database_url)
+        )
     ) as server:
         browser = requests.Session()
         first = browser.get(f"{server.url}/authorize?marketplace=US", allow_redirects=False)

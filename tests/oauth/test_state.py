@@ -13,17 +13,23 @@ from auth.oauth.state import digest
 from auth.oauth.state import issue_state
 from auth.vault.db import make_engine
 from auth.vault.db import make_sessions
+from auth.vault.schema import upgrade
 from auth.vault.models import OAuthState
 from auth.vault.models import utcnow
+
+ON_BOTH_DATABASES = True
 
 CONTEXT = FlowContext("website", "seller", "NA", "ATVPDKIKX0DER")
 
 
 @pytest.fixture
-def db(tmp_path):
-    sessions = make_sessions(make_engine(f"sqlite:///{tmp_path}/s.db"))
+def db(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    sessions = make_sessions(engine)
     with sessions() as session:
         yield session
+    engine.dispose()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The database layer: SQLite tuning and start-up beside other processes."""
+"""The database layer: SQLite tuning, and migrations run by several processes at once."""
 
 import multiprocessing
 
@@ -6,19 +6,19 @@ from sqlalchemy import inspect
 from sqlalchemy import text
 
 from auth.vault.db import make_engine
-from auth.vault.db import make_sessions
+from auth.vault.schema import upgrade
 
 
 def _start(url, barrier, results):
     barrier.wait()
     try:
-        make_sessions(make_engine(url))
+        upgrade(make_engine(url))
         results.put("ok")
     except Exception as error:  # reported to the parent, which asserts on it
         results.put(repr(error))
 
 
-def test_workers_starting_together_on_a_new_file_all_succeed(tmp_path):
+def test_upgrades_started_together_on_a_new_file_all_succeed(tmp_path):
     url = f"sqlite:///{tmp_path}/fresh.sqlite"
     ctx = multiprocessing.get_context("fork")
     barrier, results = ctx.Barrier(6), ctx.Queue()

@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from web.cli import admin
 from web.cli import authorizations
+from web.cli import database
 from web.cli import explain
 from web.cli import flow
 from web.cli import tokens
@@ -29,6 +30,7 @@ def create_group() -> AppGroup:
     group = AppGroup("spapi", help="Manage SP-API authorizations.")
     for command in COMMANDS:
         group.add_command(command)
+    group.add_command(database.create_group())
     return group
 
 

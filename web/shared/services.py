@@ -20,6 +20,7 @@ from auth.oauth.redirects import CallbackTarget
 from auth.vault.crypto import TokenVault
 from auth.vault.db import make_engine
 from auth.vault.db import make_sessions
+from web.shared import schema
 
 SETTING_PREFIXES = (
     "SPAPI_",
@@ -59,9 +60,10 @@ def callback_targets(settings: Settings) -> list[CallbackTarget]:
     return targets
 
 
-def init_app(app: Flask, settings: Settings, values: dict[str, str]) -> None:
+def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bool = False) -> None:
     """Build the services for ``app`` and close the request's DB session at teardown."""
     engine = make_engine(settings.database_url)
+    schema.init_app(app, engine, migrate)
     lwa = LwaClient(settings.lwa_token_url, settings.lwa_client_id, settings.lwa_client_secret)
     targets = callback_targets(settings)
     origins = sorted({f"{t.scheme}://{t.netloc}" for t in targets})

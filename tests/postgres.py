@@ -35,7 +35,6 @@ class PostgresServer:
         if self._as_user:
             user = pwd.getpwnam("postgres")
             os.chown(self.directory, user.pw_uid, user.pw_gid)
-        os.chmod(self.directory, 0o755)
         binaries = _bin_dir()
         self._run([f"{binaries}/initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8"])
         options = f"-c listen_addresses='' -k {self.directory} -c fsync=off -c max_connections=200"

@@ -1,14 +1,11 @@
 """Creating the database engine: SQLite (WAL, busy timeout) by default, PostgreSQL too."""
 
-
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
-
-
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:

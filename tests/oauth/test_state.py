@@ -13,9 +13,9 @@ from auth.oauth.state import digest
 from auth.oauth.state import issue_state
 from auth.vault.db import make_engine
 from auth.vault.db import make_sessions
-from auth.vault.schema import upgrade
 from auth.vault.models import OAuthState
 from auth.vault.models import utcnow
+from auth.vault.schema import upgrade
 
 ON_BOTH_DATABASES = True
 

@@ -5,6 +5,7 @@ import re
 import pytest
 import requests
 from cryptography.fernet import Fernet
+from pytest_httpserver import HTTPServer
 
 from app import create_app
 from auth.security.passwords import hash_password
@@ -18,6 +19,16 @@ SECRET_KEY = "test-secret-key-0123456789abcdef0123456789"
 TOKEN_KEY = Fernet.generate_key().decode()
 ADMIN_PASSWORD = "correct horse battery staple"
 ADMIN_PASSWORD_HASH = hash_password(ADMIN_PASSWORD)
+PARTICIPATIONS_PATH = "/sellers/v1/marketplaceParticipations"
+STUB_PARTICIPATIONS = {
+    "payload": [
+        {
+            "marketplace": {"id": "ATVPDKIKX0DER", "countryCode": "US", "name": "Amazon.com"},
+            "storeName": "Example Store",
+            "participation": {"isParticipating": True, "hasSuspendedListings": False},
+        }
+    ]
+}
 
 
 def base_config(tmp_path, **overrides) -> dict:
@@ -30,6 +41,8 @@ def base_config(tmp_path, **overrides) -> dict:
         "LWA_CLIENT_SECRET": CLIENT_SECRET,
         "PUBLIC_URL": "https://app.example.test",
         "LWA_TOKEN_URL": "http://127.0.0.1:9/auth/o2/token",
+        # Nothing listens on port 9: an app built without a stand-in never reaches Amazon.
+        "SPAPI_API_URL": "http://127.0.0.1:9",
         "DATABASE_URL": f"sqlite:///{tmp_path}/spapi.sqlite",
         "SECRET_KEY": SECRET_KEY,
         "TOKEN_ENCRYPTION_KEYS": TOKEN_KEY,
@@ -80,10 +93,30 @@ def database_url(request, backend, tmp_path) -> str:
     return f"sqlite:///{tmp_path}/spapi.sqlite"
 
 
+@pytest.fixture(scope="session")
+def _spapi_server():
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def app(tmp_path, lwa_url, database_url):
-    """An app configured like production, talking to the loopback LWA stand-in."""
-    app = create_app(base_config(tmp_path, LWA_TOKEN_URL=lwa_url, DATABASE_URL=database_url))
+def spapi_stub(_spapi_server):
+    """A loopback SP-API stand-in; by default every token opens the same account."""
+    _spapi_server.clear()
+    _spapi_server.expect_request(PARTICIPATIONS_PATH).respond_with_json(STUB_PARTICIPATIONS)
+    yield _spapi_server
+    _spapi_server.clear()
+
+
+@pytest.fixture
+def app(tmp_path, lwa_url, database_url, spapi_stub):
+    """An app configured like production, talking to the loopback LWA and SP-API stand-ins."""
+    config = base_config(
+        tmp_path, LWA_TOKEN_URL=lwa_url, DATABASE_URL=database_url, SPAPI_API_URL=spapi_stub.url_for("")
+    )
+    app = create_app(config)
     yield app
     app.extensions["spapi"].engine.dispose()
 
@@ -104,7 +137,9 @@ def live_simulator(tmp_path, **overrides) -> LiveServer:
     """A live app on 127.0.0.1 with the built-in Amazon simulator (use as a context manager)."""
 
     def build(url):
-        config = base_config(tmp_path, SPAPI_SIMULATOR="1", PUBLIC_URL=url, LWA_TOKEN_URL="")
+        config = base_config(
+            tmp_path, SPAPI_SIMULATOR="1", PUBLIC_URL=url, LWA_TOKEN_URL="", SPAPI_API_URL=""
+        )
         return create_app({**config, **overrides})
 
     return LiveServer(build)

@@ -58,3 +58,15 @@ def check_encryption_keys(value: str) -> tuple[str, ...]:
                 f"key number {position} is not a Fernet key (32 url-safe base64-encoded bytes)",
             ) from None
     return keys
+
+
+def check_flag(name: str, value: str | None, default: bool) -> bool:
+    """Read an on/off setting: 1/0, true/false, yes/no, on/off; empty means ``default``."""
+    text = str(value or "").strip().lower()
+    if not text:
+        return default
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(name, f"must be 1 or 0, got {text[:20]!r}")

@@ -32,6 +32,19 @@ class Marketplace:
     vendor_central_url: str | None
     aliases: tuple[str, ...] = ()
     note: str = ""
+    currency: str = ""
+    language: str = ""
+    domain: str = ""
+
+    @property
+    def iso_country_code(self) -> str:
+        """ISO 3166-1 alpha-2, as Amazon's models use it (GB, where the docs say UK)."""
+        return "GB" if self.country_code == "UK" else self.country_code
+
+    @property
+    def amazon_name(self) -> str:
+        """The name the Sellers API gives the marketplace: Amazon.com, Amazon.co.uk, ..."""
+        return "Amazon" + self.domain.removeprefix("www.amazon")
 
     def central_url(self, account_type: str) -> str | None:
         """Return the Seller Central or Vendor Central base URL for ``account_type``."""
@@ -88,6 +101,9 @@ def _build(raw: dict) -> Catalog:
             vendor_central_url=row.get("vendor_central_url"),
             aliases=tuple(row.get("aliases", ())),
             note=row.get("note", ""),
+            currency=row["currency"],
+            language=row["language"],
+            domain=row["domain"],
         )
         marketplaces.append(marketplace)
         for key in (marketplace.country_code, marketplace.marketplace_id, *marketplace.aliases):

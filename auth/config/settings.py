@@ -18,6 +18,7 @@ from auth.config.checks import ConfigError
 from auth.config.checks import check_application_id
 from auth.config.checks import check_client_id
 from auth.config.checks import check_encryption_keys
+from auth.config.checks import check_flag
 from auth.config.identifiers import ROLE_ARN_RE
 
 DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
@@ -53,6 +54,12 @@ class Settings:
     role_arn: str | None = None
     role_external_id: str | None = None
     sts_endpoint_url: str | None = None
+    # The app has the Product Listing role: verify claimed seller IDs with Listings Items.
+    verify_seller_id: bool = False
+    # 0: only invitations start an authorization; / and /authorize say so.
+    public_authorize: bool = True
+    # Every SP-API call goes to this base URL instead of the region's endpoint (a proxy).
+    spapi_api_url: str | None = None
 
     @property
     def draft(self) -> bool:
@@ -73,6 +80,13 @@ class Settings:
     def https(self) -> bool:
         """True when the app is served over HTTPS (cookies get ``Secure``)."""
         return self.public_url.startswith("https://")
+
+    def spapi_url(self, url: str) -> str:
+        """Map an SP-API URL to where this app sends it: ``SPAPI_API_URL``, the simulator or Amazon."""
+        if not self.spapi_api_url:
+            return self.amazon_url(url)
+        parts = urlsplit(url)
+        return self.spapi_api_url + parts.path + (f"?{parts.query}" if parts.query else "")
 
     def amazon_url(self, url: str) -> str:
         """Map an Amazon URL to where this app reaches it: Amazon itself or the simulator."""
@@ -163,11 +177,18 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
     if role_arn and not ROLE_ARN_RE.fullmatch(role_arn):
         raise ConfigError("SPAPI_ROLE_ARN", "must look like arn:aws:iam::123456789012:role/name")
     sts_url = str(values.get("SPAPI_STS_ENDPOINT_URL") or "").strip() or None
+    api_url = str(values.get("SPAPI_API_URL") or "").strip() or None
     settings = replace(
         settings,
         role_arn=role_arn,
         role_external_id=str(values.get("SPAPI_ROLE_EXTERNAL_ID") or "").strip() or None,
         sts_endpoint_url=_url("SPAPI_STS_ENDPOINT_URL", sts_url) if sts_url else None,
+        # The simulator models an app with the Product Listing role, so it checks by default.
+        verify_seller_id=check_flag(
+            "SPAPI_VERIFY_SELLER_ID", values.get("SPAPI_VERIFY_SELLER_ID"), simulator
+        ),
+        public_authorize=check_flag("SPAPI_PUBLIC_AUTHORIZE", values.get("SPAPI_PUBLIC_AUTHORIZE"), True),
+        spapi_api_url=_url("SPAPI_API_URL", api_url) if api_url else None,
     )
     if len(settings.secret_key) < 32:
         raise ConfigError("SECRET_KEY", "must be at least 32 characters of random data")

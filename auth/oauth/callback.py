@@ -1,7 +1,10 @@
-"""Completing an authorization at the Redirect URI: state, code, LWA, encrypted storage.
+"""Completing an authorization at the Redirect URI: state, code, LWA, evidence, storage.
 
 The order matters: nothing reaches LWA before the state is consumed and the code is
-recorded as spent, and nothing is stored unless LWA handed back a refresh token.
+recorded as spent; nothing is stored unless LWA handed back a refresh token; and the token
+is stored as the partner's active authorization only when the evidence of whose token it is
+agrees (``auth.oauth.evidence``), otherwise it waits, encrypted and unused, for the
+administrator.
 """
 
 import re
@@ -13,14 +16,23 @@ from sqlalchemy.orm import Session
 
 from auth.clients.lwa import LwaClient
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
+from auth.config.marketplaces import catalog
+from auth.oauth.evidence import Evidence
+from auth.oauth.evidence import EvidenceCollector
+from auth.oauth.evidence import decide
+from auth.oauth.invitations import claim_invitation
 from auth.oauth.state import FlowContext
 from auth.oauth.state import consume_state
 from auth.oauth.state import digest
 from auth.vault.crypto import TokenVault
 from auth.vault.models import Authorization
+from auth.vault.models import Invitation
+from auth.vault.models import PendingAuthorization
 from auth.vault.models import UsedCode
 from auth.vault.models import utcnow
+from auth.vault.store import find_authorization
 from auth.vault.store import save_authorization
+from auth.vault.store import save_pending
 
 CODE_RE = re.compile(r"[!-~]{1,2048}")
 MAX_ERROR_TEXT = 300
@@ -52,8 +64,10 @@ def complete_callback(
     redirect_uri: str,
     params: Mapping[str, str],
     browser_id: str | None,
-) -> Authorization | Cancelled:
-    """Handle one Redirect URI call and return the stored authorization or the cancellation.
+    collector: EvidenceCollector | None = None,
+) -> Authorization | PendingAuthorization | Cancelled:
+    """Handle one Redirect URI call; return the active or pending authorization, or the
+    cancellation.
 
     :raises StateError: the state is missing, unknown, foreign, expired or reused.
     :raises CallbackError: the other parameters are unusable, or the code was seen before.
@@ -73,17 +87,34 @@ def complete_callback(
         raise CallbackError("malformed_selling_partner_id")
     if context.selling_partner_id and context.selling_partner_id != selling_partner_id:
         raise CallbackError("selling_partner_mismatch")
+    invitation = db.get(Invitation, context.invitation_id) if context.invitation_id else None
+    if invitation is not None and invitation.completed_at is not None:
+        raise CallbackError("invitation_used")
     _spend_code(db, code)
     tokens = lwa.exchange_code(code, redirect_uri)
-    return save_authorization(
-        db,
-        vault,
+    region = catalog().regions[context.region]
+    if collector is None:
+        evidence = Evidence(notes=["no evidence was collected"])
+    else:
+        evidence = collector.collect(region, tokens.access_token, context.account_type, selling_partner_id)
+    if invitation is not None and not claim_invitation(db, invitation.id, selling_partner_id):
+        invitation = None  # a concurrent flow used the invitation first: this one is not invited
+    existing = find_authorization(db, selling_partner_id, context.region)
+    decision = decide(existing, evidence, invitation, selling_partner_id)
+    common = dict(
         selling_partner_id=selling_partner_id,
         region=context.region,
         account_type=context.account_type,
         workflow=context.flow,
         refresh_token=tokens.refresh_token,
+        trust=decision.trust,
+        evidence=evidence.as_dict(),
+        customer_label=decision.customer_label,
+        invitation_id=invitation.id if invitation else None,
     )
+    if decision.activate:
+        return save_authorization(db, vault, reason=decision.reason, **common)
+    return save_pending(db, vault, reason=decision.reason, **common)
 
 
 def _spend_code(db: Session, code: str) -> None:

@@ -47,6 +47,7 @@ class FlowContext:
     region: str
     marketplace_id: str | None = None
     selling_partner_id: str | None = None
+    invitation_id: int | None = None
 
 
 def digest(value: str) -> str:
@@ -77,6 +78,7 @@ def issue_state(engine: Engine, browser_id: str, context: FlowContext, now: date
                 "region": context.region,
                 "marketplace_id": context.marketplace_id,
                 "selling_partner_id": context.selling_partner_id,
+                "invitation_id": context.invitation_id,
                 "created_at": now,
                 "expires_at": now + STATE_TTL,
             },
@@ -122,7 +124,14 @@ def consume_state(
     db.commit()
     row = db.scalars(select(OAuthState).where(OAuthState.state_hash == state_hash)).one_or_none()
     if result.rowcount == 1 and row is not None:
-        return FlowContext(row.flow, row.account_type, row.region, row.marketplace_id, row.selling_partner_id)
+        return FlowContext(
+            row.flow,
+            row.account_type,
+            row.region,
+            row.marketplace_id,
+            row.selling_partner_id,
+            row.invitation_id,
+        )
     raise StateError(_why_rejected(row, browser_hash, now))
 
 

@@ -19,11 +19,14 @@ SECRET_PARAMS = (
 )
 _PARAM_RE = re.compile(r"(?i)\b(" + "|".join(SECRET_PARAMS) + r")=([^&\s\"']+)")
 _TOKEN_RE = re.compile(r"Atz[ar]\|[A-Za-z0-9_\-|.+/=]+")
+# Invitation links carry their secret in the path, which access logs keep.
+_INVITE_RE = re.compile(r"(/invite/)[A-Za-z0-9_-]{8,}")
 
 
 def redact(text: str) -> str:
     """Replace secret query values and LWA tokens in ``text`` with ``[redacted]``."""
     text = _PARAM_RE.sub(lambda m: f"{m.group(1)}=[redacted]", text)
+    text = _INVITE_RE.sub(r"\1[redacted]", text)
     return _TOKEN_RE.sub("[redacted-token]", text)
 
 

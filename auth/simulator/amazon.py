@@ -204,6 +204,12 @@ class SimulatedAmazon:
             return "The access token you provided is revoked, malformed or invalid."
         return None
 
+    def access_token_owner(self, token: str | None) -> str | None:
+        """The selling partner whose account an access token opens (None if grantless or unknown)."""
+        with self._lock:
+            entry = self._access_tokens.get(token or "")
+        return entry.selling_partner_id if entry else None
+
     def _prune(self) -> None:
         """Drop expired codes and access tokens (caller holds the lock)."""
         now = self.clock()

@@ -1,4 +1,5 @@
-"""Database tables: OAuth states, spent authorization codes, and stored authorizations."""
+"""Database tables: OAuth states, spent codes, authorizations (active and pending), invitations
+and the audit trail. Every change to them ships as a migration in ``migrations/versions``."""
 
 from datetime import UTC
 from datetime import datetime
@@ -8,6 +9,7 @@ from sqlalchemy import DateTime
 from sqlalchemy import Integer
 from sqlalchemy import LargeBinary
 from sqlalchemy import String
+from sqlalchemy import Text
 from sqlalchemy import TypeDecorator
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase
@@ -54,6 +56,7 @@ class OAuthState(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invitation_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class UsedCode(Base):
@@ -82,3 +85,65 @@ class Authorization(Base):
     last_refresh_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_refresh_result: Mapped[str | None] = mapped_column(String(64))
     needs_reauthorization: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Evidence of whose token this is (see auth.oauth.evidence): how far it is trusted, the
+    # hash of the account's marketplaces and store names, what was checked (JSON, no secrets).
+    trust: Mapped[str] = mapped_column(String(16), default="claimed", server_default="claimed")
+    account_fingerprint: Mapped[str | None] = mapped_column(String(80))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    customer_label: Mapped[str | None] = mapped_column(String(120))
+    invitation_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class PendingAuthorization(Base):
+    """A token whose evidence did not agree with the stored authorization: kept encrypted,
+    never used, until the administrator approves (it replaces) or rejects (it is deleted)."""
+
+    __tablename__ = "pending_authorizations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    selling_partner_id: Mapped[str] = mapped_column(String(128), index=True)
+    region: Mapped[str] = mapped_column(String(2))
+    account_type: Mapped[str] = mapped_column(String(8))
+    workflow: Mapped[str] = mapped_column(String(16))
+    refresh_token_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    trust: Mapped[str] = mapped_column(String(16))
+    account_fingerprint: Mapped[str | None] = mapped_column(String(80))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    customer_label: Mapped[str | None] = mapped_column(String(120))
+    invitation_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(300))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Invitation(Base):
+    """A single-use, expiring link for one named customer, bound to the first browser."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(120))
+    marketplace_id: Mapped[str | None] = mapped_column(String(32))
+    account_type: Mapped[str] = mapped_column(String(8))
+    expected_partner_id: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    browser_hash: Mapped[str | None] = mapped_column(String(64))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    selling_partner_id: Mapped[str | None] = mapped_column(String(128))
+
+
+class AuditEvent(Base):
+    """One decision about a selling partner's authorization: append-only, never a secret."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    selling_partner_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    region: Mapped[str | None] = mapped_column(String(2))
+    detail: Mapped[str] = mapped_column(Text, default="{}")

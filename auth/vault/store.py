@@ -1,14 +1,18 @@
-"""Stored authorizations: one row per selling partner and region, token encrypted."""
+"""Stored authorizations: one active row per selling partner and region, token encrypted, and
+pending ones beside it until the administrator decides."""
 
+import json
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from auth.vault import audit
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import fingerprint
 from auth.vault.models import Authorization
+from auth.vault.models import PendingAuthorization
 from auth.vault.models import utcnow
 
 
@@ -22,8 +26,15 @@ def save_authorization(
     workflow: str,
     refresh_token: str,
     now: datetime | None = None,
+    trust: str = "claimed",
+    evidence: dict | None = None,
+    customer_label: str | None = None,
+    invitation_id: int | None = None,
+    actor: str = "seller",
+    reason: str = "stored",
 ) -> Authorization:
-    """Store a refresh token, replacing the partner's earlier one in the same region."""
+    """Store a refresh token as the active authorization, replacing the partner's earlier one
+    in the same region, and record the decision in the audit trail (same transaction)."""
     now = now or utcnow()
     values = dict(
         account_type=account_type,
@@ -34,15 +45,42 @@ def save_authorization(
         last_refresh_at=None,
         last_refresh_result=None,
         needs_reauthorization=False,
+        trust=trust,
+        account_fingerprint=(evidence or {}).get("account_fingerprint"),
+        evidence=json.dumps(evidence, sort_keys=True) if evidence is not None else None,
+        customer_label=customer_label,
+        invitation_id=invitation_id,
     )
+    return upsert_active(db, selling_partner_id, region, values, actor, reason, now)
+
+
+def upsert_active(
+    db: Session, selling_partner_id: str, region: str, values: dict, actor: str, reason: str, now
+):
+    """Insert or replace the active row with ``values`` and audit it, in one commit."""
     for _attempt in range(2):
         row = find_authorization(db, selling_partner_id, region)
+        before = row.fingerprint if row is not None else None
         if row is None:
             row = Authorization(selling_partner_id=selling_partner_id, region=region, **values)
             db.add(row)
         else:
             for name, value in values.items():
                 setattr(row, name, value)
+        audit.record(
+            db,
+            actor,
+            "replaced" if before else "stored",
+            selling_partner_id=selling_partner_id,
+            region=region,
+            now=now,
+            reason=reason,
+            trust=values["trust"],
+            token_before=before,
+            token_after=values["fingerprint"],
+            account_fingerprint=values["account_fingerprint"],
+            customer=values["customer_label"],
+        )
         try:
             db.commit()
             return row
@@ -52,8 +90,61 @@ def save_authorization(
     raise RuntimeError("could not store the authorization after a concurrent insert")
 
 
+def save_pending(
+    db: Session,
+    vault: TokenVault,
+    *,
+    selling_partner_id: str,
+    region: str,
+    account_type: str,
+    workflow: str,
+    refresh_token: str,
+    trust: str,
+    evidence: dict,
+    reason: str,
+    customer_label: str | None = None,
+    invitation_id: int | None = None,
+    now: datetime | None = None,
+) -> PendingAuthorization:
+    """Keep a token whose evidence did not agree, encrypted and unused, for the administrator."""
+    now = now or utcnow()
+    row = PendingAuthorization(
+        selling_partner_id=selling_partner_id,
+        region=region,
+        account_type=account_type,
+        workflow=workflow,
+        refresh_token_encrypted=vault.seal(selling_partner_id, region, refresh_token),
+        fingerprint=fingerprint(refresh_token),
+        trust=trust,
+        account_fingerprint=evidence.get("account_fingerprint"),
+        evidence=json.dumps(evidence, sort_keys=True),
+        reason=reason[:300],
+        customer_label=customer_label,
+        invitation_id=invitation_id,
+        received_at=now,
+    )
+    db.add(row)
+    active = find_authorization(db, selling_partner_id, region)
+    audit.record(
+        db,
+        "seller",
+        "pending",
+        selling_partner_id=selling_partner_id,
+        region=region,
+        now=now,
+        reason=row.reason,
+        trust=trust,
+        token=row.fingerprint,
+        account_fingerprint=row.account_fingerprint,
+        active_token=active.fingerprint if active else None,
+        evidence=evidence,
+    )
+    db.commit()
+    return row
+
+
 def find_authorization(db: Session, selling_partner_id: str, region: str) -> Authorization | None:
-    """Return the authorization of a partner in a region, if any."""
+    """Return the active authorization of a partner in a region, if any."""
     return db.scalars(
         select(Authorization).where(
             Authorization.selling_partner_id == selling_partner_id,
@@ -63,5 +154,10 @@ def find_authorization(db: Session, selling_partner_id: str, region: str) -> Aut
 
 
 def list_authorizations(db: Session) -> list[Authorization]:
-    """Return every stored authorization, newest first."""
+    """Return every active authorization, newest first."""
     return list(db.scalars(select(Authorization).order_by(Authorization.authorized_at.desc())))
+
+
+def list_pending(db: Session) -> list[PendingAuthorization]:
+    """Return every pending authorization, newest first."""
+    return list(db.scalars(select(PendingAuthorization).order_by(PendingAuthorization.received_at.desc())))

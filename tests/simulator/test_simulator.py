@@ -8,6 +8,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
+from auth.simulator.accounts import account_for
 from tests.conftest import APPLICATION_ID
 from tests.conftest import CLIENT_ID
 from tests.conftest import CLIENT_SECRET
@@ -221,7 +222,13 @@ def test_refresh_grantless_and_sellers_call(simulator):
     )
     ok = requests.get(sellers, headers={"x-amz-access-token": access}, timeout=10)
     assert ok.status_code == 200 and ok.headers["x-amzn-RequestId"]
-    assert {p["marketplace"]["countryCode"] for p in ok.json()["payload"]} >= {"DE", "UK", "FR", "IN"}
+    account = account_for("A1SELFAUTH")
+    payload = ok.json()["payload"]
+    assert {p["marketplace"]["countryCode"] for p in payload} == {
+        m.iso_country_code for m in account.marketplaces_in("EU")
+    }
+    assert {p["storeName"] for p in payload} == {account.store_name}
+    assert all(p["marketplace"]["countryCode"] != "UK" for p in payload)
     missing = requests.get(sellers, timeout=10)
     assert missing.status_code == 403
     assert missing.json()["errors"][0]["details"] == "Access token is missing in the request header."

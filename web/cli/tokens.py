@@ -86,7 +86,7 @@ def test_command(selling_partner_id, region, sandbox, as_json) -> None:
         token.access_token,
         account_type=account_type,
         sandbox=sandbox,
-        url_for_amazon=svc.settings.amazon_url,
+        url_for_amazon=svc.settings.spapi_url,
     )
     data = {
         "status": result.status,

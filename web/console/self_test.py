@@ -76,7 +76,7 @@ def _run_self_test(stored: Authorization | None, sandbox: bool):
             step1.access_token,
             account_type=account_type,
             sandbox=sandbox,
-            url_for_amazon=svc.settings.amazon_url,
+            url_for_amazon=svc.settings.spapi_url,
             signer=signer,
         )
     except LwaError as failure:

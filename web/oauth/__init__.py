@@ -5,6 +5,7 @@ and the landing page. The flow itself lives in ``auth.oauth``; these views only 
 from flask import Blueprint
 
 from web.oauth import amazon
+from web.oauth import invite
 from web.oauth import start
 
 
@@ -13,6 +14,8 @@ def create_blueprint() -> Blueprint:
     bp = Blueprint("oauth", __name__)
     bp.add_url_rule("/", view_func=start.index, methods=["GET"])
     bp.add_url_rule("/authorize", view_func=start.authorize, methods=["GET"])
+    bp.add_url_rule("/invite/<token>", view_func=invite.invitation, methods=["GET"])
+    bp.add_url_rule("/invite/<token>/authorize", view_func=invite.invitation_authorize, methods=["GET"])
     bp.add_url_rule("/oauth/login", view_func=amazon.login, methods=["GET"])
     bp.add_url_rule("/oauth/redirect", view_func=amazon.callback, methods=["GET"])
     bp.add_url_rule("/oauth/complete", view_func=amazon.complete, methods=["GET"])

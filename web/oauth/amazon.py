@@ -22,6 +22,8 @@ from auth.oauth.state import FlowContext
 from auth.oauth.state import StateError
 from auth.oauth.state import issue_state
 from auth.vault.models import Authorization
+from auth.vault.models import PendingAuthorization
+from web.oauth.start import closed
 from web.shared.browser import browser_id
 from web.shared.services import get_db
 from web.shared.services import services
@@ -34,6 +36,9 @@ COMPLETED_KEY = "completed_authorization"
 def login():
     """The OAuth Login URI: send the browser back to Amazon's confirm URI with our state."""
     settings = services().settings
+    if not settings.public_authorize:
+        # The Appstore workflow cannot carry an invitation, so it is closed with the public page.
+        return closed()
     args = request.args
     try:
         parts, target = services().callback_allow_list.check(args.get("amazon_callback_uri"))
@@ -72,7 +77,7 @@ def callback():
     svc = services()
     try:
         result = complete_callback(
-            get_db(), svc.vault, svc.lwa, svc.settings.redirect_uri, request.args, browser_id()
+            get_db(), svc.vault, svc.lwa, svc.settings.redirect_uri, request.args, browser_id(), svc.evidence
         )
     except StateError as error:
         log.warning("redirect refused: state %s", error.reason)
@@ -87,6 +92,16 @@ def callback():
         log.info("authorization cancelled (error=%s)", result.error)
         kind = "error" if result.error else "none"
         return _failure(outcome("cancelled", kind), 400 if result.error else 200, cancelled=result)
+    if isinstance(result, PendingAuthorization):
+        log.warning(
+            "authorization for %s in %s kept pending (p%s): %s",
+            result.selling_partner_id,
+            result.region,
+            result.id,
+            result.reason,
+        )
+        session[COMPLETED_KEY] = f"p{result.id}"
+        return redirect(url_for("oauth.complete"), code=303)
     log.info(
         "authorization stored for %s in %s, token %s",
         result.selling_partner_id,
@@ -101,6 +116,11 @@ def callback():
 def complete():
     """The landing page after a successful authorization."""
     row_id = session.get(COMPLETED_KEY)
+    if isinstance(row_id, str) and row_id.startswith("p") and row_id[1:].isdigit():
+        pending = get_db().get(PendingAuthorization, int(row_id[1:]))
+        if pending is not None:
+            # Said the same way whatever the reason: nothing here helps an attacker probe.
+            return render_template("oauth/received.html", region=catalog().regions[pending.region])
     row = get_db().get(Authorization, row_id) if isinstance(row_id, int) else None
     if row is None:
         return _failure(outcome("state", "missing"), 404)

@@ -8,6 +8,7 @@ from flask import request
 from auth.config.marketplaces import ACCOUNT_TYPES
 from auth.config.marketplaces import catalog
 from auth.oauth.consent import build_consent_uri
+from auth.oauth.outcomes import outcome
 from auth.oauth.state import FlowContext
 from auth.oauth.state import issue_state
 from web.shared.browser import browser_id
@@ -16,14 +17,27 @@ from web.shared.services import services
 
 def index():
     """Let a seller or vendor pick a marketplace and account type."""
+    if not services().settings.public_authorize:
+        return closed()
     return render_template("oauth/start.html", marketplaces=catalog().marketplaces)
 
 
 def authorize():
     """Start the website workflow: issue a state and send the browser to Amazon's consent page."""
-    settings = services().settings
-    key = request.args.get("marketplace", "")
+    if not services().settings.public_authorize:
+        return closed()
     account_type = request.args.get("account", "seller").strip().lower() or "seller"
+    return start_website_flow(request.args.get("marketplace", ""), account_type)
+
+
+def closed():
+    """The answer of the public pages when only invitations may start an authorization."""
+    return render_template("oauth/failed.html", outcome=outcome("public", "closed"), start_again=False), 404
+
+
+def start_website_flow(key: str, account_type: str, invitation_id: int | None = None):
+    """Issue a state for this browser (and invitation) and redirect to the consent page."""
+    settings = services().settings
     marketplace = catalog().find(key) if len(key) <= 32 else None
     if marketplace is None:
         abort(
@@ -46,7 +60,13 @@ def authorize():
     state = issue_state(
         services().engine,
         browser_id(create=True),
-        FlowContext("website", account_type, marketplace.region.code, marketplace.marketplace_id),
+        FlowContext(
+            "website",
+            account_type,
+            marketplace.region.code,
+            marketplace.marketplace_id,
+            invitation_id=invitation_id,
+        ),
     )
     uri = build_consent_uri(
         settings.amazon_url(central_url), settings.application_id, state, draft=settings.draft

@@ -6,9 +6,16 @@ from flask import request
 # Endpoints whose URLs or pages carry OAuth values: no Referer may leave them, and no cache
 # may keep them (RFC 9700 section 4.2.4).
 SENSITIVE_BLUEPRINTS = {"simulator"}
-SENSITIVE_ENDPOINTS = {"oauth.authorize", "oauth.login", "oauth.callback", "oauth.complete"}
+SENSITIVE_ENDPOINTS = {
+    "oauth.authorize",
+    "oauth.login",
+    "oauth.callback",
+    "oauth.complete",
+    "oauth.invitation",
+    "oauth.invitation_authorize",
+}
 # Pages with a form whose submission ends on Amazon's consent page.
-FORMS_TO_AMAZON = {"oauth.index"}
+FORMS_TO_AMAZON = {"oauth.index", "oauth.invitation"}
 
 
 def init_app(app: Flask) -> None:

@@ -15,6 +15,7 @@ from auth.clients.sts import RoleSession
 from auth.clients.token_cache import AccessTokenCache
 from auth.config.marketplaces import catalog
 from auth.config.settings import Settings
+from auth.oauth.evidence import EvidenceCollector
 from auth.oauth.redirects import CallbackAllowList
 from auth.oauth.redirects import CallbackTarget
 from auth.vault.crypto import TokenVault
@@ -48,6 +49,7 @@ class Services:
     token_cache: AccessTokenCache
     raw_settings: dict[str, str]
     observed: dict[str, str]
+    evidence: EvidenceCollector | None = None
     role_session: RoleSession | None = None
 
 
@@ -79,6 +81,7 @@ def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bo
         # The doctor reads these raw values; they never reach a page (secrets are fingerprinted).
         raw_settings={k: str(v) for k, v in values.items() if k.startswith(SETTING_PREFIXES)},
         observed={},
+        evidence=EvidenceCollector(settings.spapi_url, verify_seller_id=settings.verify_seller_id),
         role_session=RoleSession(
             settings.role_arn, external_id=settings.role_external_id, endpoint_url=settings.sts_endpoint_url
         )

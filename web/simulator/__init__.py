@@ -41,4 +41,9 @@ def create_blueprint() -> Blueprint:
         view_func=spapi.marketplace_participations,
         methods=["GET"],
     )
+    bp.add_url_rule(
+        "/<host>/listings/2021-08-01/items/<seller_id>",
+        view_func=spapi.search_listings_items,
+        methods=["GET"],
+    )
     return bp

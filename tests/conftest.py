@@ -12,6 +12,9 @@ from auth.security.passwords import hash_password
 from tests.live import LiveServer
 from tests.postgres import PostgresServer
 
+# One Chromium for the whole session, whichever modules use it.
+pytest_plugins = ["tests.browser"]
+
 APPLICATION_ID = "amzn1.sp.solution.0bf296b5-36a6-4942-a13e-0123456789ab"
 CLIENT_ID = "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef"
 CLIENT_SECRET = "amzn1.oa2-cs.v1.test-client-secret-value-0123456789"
@@ -95,7 +98,7 @@ def database_url(request, backend, tmp_path) -> str:
 
 @pytest.fixture(scope="session")
 def _spapi_server():
-    server = HTTPServer(host="127.0.0.1", port=0)
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     yield server
     server.stop()

@@ -29,8 +29,9 @@ class ApiAnswer:
     problem: str | None = None
 
 
-def get_json(url: str, access_token: str, params: dict | None = None, timeout=EVIDENCE_TIMEOUT) -> ApiAnswer:
+def get_json(url: str, access_token: str, params: dict | None = None, timeout=None) -> ApiAnswer:
     """GET an SP-API URL with ``access_token``; never raises."""
+    timeout = timeout or EVIDENCE_TIMEOUT
     headers = {"x-amz-access-token": access_token, "user-agent": USER_AGENT, "accept": "application/json"}
     try:
         with requests.get(url, params=params, headers=headers, timeout=timeout, stream=True) as response:

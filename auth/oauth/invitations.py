@@ -133,3 +133,8 @@ def status_of(invitation: Invitation, now: datetime | None = None) -> str:
 def list_invitations(db: Session) -> list[Invitation]:
     """Every invitation, newest first."""
     return list(db.scalars(select(Invitation).order_by(Invitation.created_at.desc(), Invitation.id.desc())))
+
+
+def invitation_url(public_url: str, token: str) -> str:
+    """The link the customer opens."""
+    return f"{public_url}{TOKEN_PATH}{token}"

@@ -4,8 +4,6 @@ import re
 
 import pytest
 
-from tests.browser import chromium  # noqa: F401  (fixture)
-from tests.browser import page  # noqa: F401  (fixture)
 from tests.conftest import ADMIN_PASSWORD
 from tests.conftest import CLIENT_ID
 from tests.helpers import authorizations
@@ -13,7 +11,7 @@ from tests.helpers import authorizations
 pytestmark = pytest.mark.browser
 
 
-def test_authorize_from_start_page_to_success(simulator, page):  # noqa: F811
+def test_authorize_from_start_page_to_success(simulator, page):
     page.goto(simulator.url + "/")
     page.select_option("#marketplace", "UK")
     page.check("input[name=account][value=seller]")
@@ -30,7 +28,7 @@ def test_authorize_from_start_page_to_success(simulator, page):  # noqa: F811
     assert "Atzr|" not in page.content()
 
 
-def test_cancel_on_amazon_comes_back_explained(simulator, page):  # noqa: F811
+def test_cancel_on_amazon_comes_back_explained(simulator, page):
     page.goto(simulator.url + "/")
     page.select_option("#marketplace", "JP")
     page.click("#authorize")
@@ -40,7 +38,7 @@ def test_cancel_on_amazon_comes_back_explained(simulator, page):  # noqa: F811
     assert authorizations(simulator.app) == []
 
 
-def test_pages_cannot_be_framed(simulator, chromium):  # noqa: F811
+def test_pages_cannot_be_framed(simulator, chromium):
     context = chromium.new_context()
     framing = context.new_page()
     messages = []
@@ -52,7 +50,7 @@ def test_pages_cannot_be_framed(simulator, chromium):  # noqa: F811
     context.close()
 
 
-def test_explain_page_search_paste_and_follow(simulator, page):  # noqa: F811
+def test_explain_page_search_paste_and_follow(simulator, page):
     page.goto(simulator.url + "/explain")
     page.fill("#q", "md5110")
     page.click("#search")
@@ -74,7 +72,7 @@ def _console_login(tab, server):
     tab.wait_for_url(server.url + "/console/")
 
 
-def test_self_authorization_test_clicked_through(simulator, page):  # noqa: F811
+def test_self_authorization_test_clicked_through(simulator, page):
     page.goto(simulator.url + "/simulator/self-authorize")
     page.fill("#selling_partner_id", "A1BROWSERSELF1")
     page.click("#self-authorize")
@@ -95,7 +93,7 @@ def test_self_authorization_test_clicked_through(simulator, page):  # noqa: F811
     assert refresh_token not in html and not re.search(r"Atz[ar]\|[A-Za-z0-9_-]{8}", html)
 
 
-def test_grantless_token_clicked_through(simulator, page):  # noqa: F811
+def test_grantless_token_clicked_through(simulator, page):
     _console_login(page, simulator)
     page.goto(simulator.url + "/console/grantless")
     page.check("input[value='sellingpartnerapi::notifications']")

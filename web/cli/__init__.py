@@ -8,10 +8,14 @@ from web.cli import authorizations
 from web.cli import database
 from web.cli import explain
 from web.cli import flow
+from web.cli import invitations
 from web.cli import tokens
 
 COMMANDS = (
     authorizations.authorizations_command,
+    authorizations.approve_command,
+    authorizations.reject_command,
+    invitations.invitations_group,
     explain.explain_command,
     flow.auth_url_command,
     flow.exchange_command,

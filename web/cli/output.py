@@ -14,6 +14,11 @@ def emit(as_json: bool, rows: list[dict], line) -> None:
         click.echo(line(row))
 
 
+def emit_one(as_json: bool, result: dict, text: str) -> None:
+    """Print one result as a JSON object, or as a sentence."""
+    click.echo(json.dumps(result, indent=2) if as_json else text)
+
+
 def fail(message: str, as_json: bool, **extra) -> None:
     """Print an error (text or JSON) and exit 1."""
     if as_json:

@@ -8,7 +8,9 @@ from flask import Blueprint
 from web.console import authorizations
 from web.console import dashboard
 from web.console import grantless
+from web.console import invitations
 from web.console import login
+from web.console import pending
 from web.console import self_test
 from web.console.guard import init_guard
 
@@ -33,6 +35,10 @@ def create_blueprint() -> Blueprint:
         view_func=self_test.test_authorization,
         methods=["POST"],
     )
+    bp.add_url_rule("/pending/<int:pending_id>/approve", view_func=pending.approve, methods=["POST"])
+    bp.add_url_rule("/pending/<int:pending_id>/reject", view_func=pending.reject, methods=["POST"])
+    bp.add_url_rule("/audit", view_func=pending.audit_trail, methods=["GET"])
+    bp.add_url_rule("/invitations", view_func=invitations.invitations, methods=["GET", "POST"])
     bp.add_url_rule("/self-test", view_func=self_test.self_test, methods=["GET", "POST"])
     bp.add_url_rule("/grantless", view_func=grantless.grantless, methods=["GET", "POST"])
     bp.add_url_rule("/legacy", view_func=grantless.legacy, methods=["GET", "POST"])

@@ -11,12 +11,12 @@ from flask import url_for
 from sqlalchemy import func
 from sqlalchemy import select
 
+from auth.vault import audit
 from auth.vault.models import Authorization
+from auth.vault.store import list_pending
 from web.shared.services import get_db
 
 PAGE_SIZE = 20
-
-
 REAUTHORIZE_AFTER = timedelta(days=365)
 
 
@@ -26,7 +26,7 @@ def authorizations():
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     statement = select(Authorization)
     if query:
-        statement = statement.where(Authorization.selling_partner_id.contains(query))
+        statement = statement.where(Authorization.selling_partner_id.contains(query, autoescape=True))
     total = get_db().scalar(select(func.count()).select_from(statement.subquery()))
     rows = (
         get_db()
@@ -45,6 +45,7 @@ def authorizations():
         pages=max(1, -(-total // PAGE_SIZE)),
         total=total,
         reauthorize_after=REAUTHORIZE_AFTER,
+        pending=list_pending(get_db()),
     )
 
 
@@ -55,6 +56,14 @@ def delete_authorization(authorization_id: int):
         flash("Not deleted: type the selling partner ID to confirm.")
         return redirect(url_for("console.authorizations"))
     get_db().delete(row)
+    audit.record(
+        get_db(),
+        "admin:console",
+        "deleted",
+        selling_partner_id=row.selling_partner_id,
+        region=row.region,
+        token=row.fingerprint,
+    )
     get_db().commit()
     flash(f"Deleted the authorization of {row.selling_partner_id} in {row.region}.")
     return redirect(url_for("console.authorizations"))

@@ -50,6 +50,8 @@ def _landing_endpoints() -> set[str]:
         "console.dashboard",
         "console.auth_url",
         "console.authorizations",
+        "console.invitations",
+        "console.audit_trail",
         "console.self_test",
         "console.grantless",
         "console.legacy",

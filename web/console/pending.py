@@ -1,0 +1,43 @@
+"""Pending authorizations (approve or reject) and the audit trail of each selling partner."""
+
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+
+from auth.config.identifiers import SELLING_PARTNER_ID_RE
+from auth.vault import audit
+from auth.vault import pending
+from web.shared.services import get_db
+
+
+def approve(pending_id: int):
+    """Make a pending authorization the active one."""
+    try:
+        row = pending.approve(get_db(), pending_id, actor="admin:console")
+    except pending.NoSuchPending as error:
+        flash(f"Nothing approved: {error}.")
+    else:
+        flash(f"Approved p{pending_id}: {row.selling_partner_id} in {row.region} now uses {row.fingerprint}.")
+    return redirect(url_for("console.authorizations"))
+
+
+def reject(pending_id: int):
+    """Delete a pending authorization; the active one stays."""
+    try:
+        row = pending.reject(get_db(), pending_id, actor="admin:console")
+    except pending.NoSuchPending as error:
+        flash(f"Nothing rejected: {error}.")
+    else:
+        flash(f"Rejected and deleted p{pending_id} ({row.selling_partner_id}).")
+    return redirect(url_for("console.authorizations"))
+
+
+def audit_trail():
+    """Every decision recorded for one selling partner (or the newest for all)."""
+    partner = request.args.get("partner", "").strip()[:128]
+    if partner and not SELLING_PARTNER_ID_RE.fullmatch(partner):
+        partner = ""
+    events = [(event, audit.detail_of(event)) for event in audit.events_for(get_db(), partner or None)]
+    return render_template("console/audit.html", partner=partner, events=events)

@@ -8,12 +8,11 @@ Amazon's codes. Where Amazon's behaviour is unconfirmed, the choice is noted inl
 import hmac
 import secrets
 import string
-import threading
 import time
 
 from auth.config.identifiers import GRANTLESS_SCOPES
-from auth.simulator.records import AccessToken
-from auth.simulator.records import Code
+from auth.simulator.grants import NO_EXPIRY
+from auth.simulator.grants import GrantStore
 from auth.simulator.records import Registration
 from auth.simulator.records import TokenAnswer
 from auth.simulator.records import error_answer
@@ -21,20 +20,18 @@ from auth.simulator.records import error_answer
 CODE_TTL = 300
 ACCESS_TOKEN_TTL = 3600
 AMAZON_STATE_TTL = 600  # UNCONFIRMED upstream; ten minutes like our own state.
-MAX_REFRESH_TOKENS = 10_000
+# Expired grants are pruned one issuance in this many.
+PRUNE_EVERY = 100
 
 
 class SimulatedAmazon:
-    """Thread-safe in-memory state of the simulated consent pages and token endpoint."""
+    """The simulated consent pages and token endpoint; what they issue lives in ``grants``
+    (the database), so every worker and instance answers alike."""
 
-    def __init__(self, registration: Registration, clock=time.time):
+    def __init__(self, registration: Registration, grants: GrantStore, clock=time.time):
         self.registration = registration
+        self.grants = grants
         self.clock = clock
-        self._lock = threading.Lock()
-        self._codes: dict[str, Code] = {}
-        self._amazon_states: dict[str, tuple[str, str, float]] = {}
-        self._refresh_tokens: dict[str, tuple[str, str]] = {}
-        self._access_tokens: dict[str, AccessToken] = {}
 
     # Consent pages -----------------------------------------------------------------------
 
@@ -65,31 +62,35 @@ class SimulatedAmazon:
     def issue_code(self, selling_partner_id: str, redirect_uri: str) -> str:
         """Issue a five-minute, single-use authorization code."""
         code = "AN" + "".join(secrets.choice(string.ascii_letters) for _ in range(18))
-        with self._lock:
-            self._prune()
-            self._codes[code] = Code(
-                self.registration.client_id, redirect_uri, selling_partner_id, self.clock() + CODE_TTL
-            )
+        self._maybe_prune()
+        self.grants.put(
+            "code",
+            code,
+            self.clock() + CODE_TTL,
+            client_id=self.registration.client_id,
+            redirect_uri=redirect_uri,
+            selling_partner_id=selling_partner_id,
+        )
         return code
 
     def start_appstore(self, selling_partner_id: str, central_host: str) -> str:
         """Issue the ``amazon_state`` sent to the Login URI."""
         amazon_state = secrets.token_urlsafe(24)
-        with self._lock:
-            self._amazon_states[amazon_state] = (
-                selling_partner_id,
-                central_host,
-                self.clock() + AMAZON_STATE_TTL,
-            )
+        self.grants.put(
+            "amazon_state",
+            amazon_state,
+            self.clock() + AMAZON_STATE_TTL,
+            selling_partner_id=selling_partner_id,
+            central_host=central_host,
+        )
         return amazon_state
 
     def finish_appstore(self, amazon_state: str | None, central_host: str) -> str | None:
         """Consume ``amazon_state`` and return its selling partner ID (None if invalid)."""
-        with self._lock:
-            entry = self._amazon_states.pop(amazon_state or "", None)
-        if entry is None or entry[1] != central_host or entry[2] < self.clock():
+        entry = self.grants.take("amazon_state", amazon_state)
+        if entry is None or entry.central_host != central_host or entry.expires_at < self.clock():
             return None
-        return entry[0]
+        return entry.selling_partner_id
 
     def self_authorize(self, selling_partner_id: str) -> str:
         """Issue a refresh token as Seller Central's "Authorize app" button does."""
@@ -129,8 +130,7 @@ class SimulatedAmazon:
         code = form.get("code")
         if not code:
             return error_answer(400, "invalid_request", "The request is missing a required parameter : code")
-        with self._lock:
-            entry = self._codes.pop(code, None)  # popped either way: a code works once
+        entry = self.grants.take("code", code)  # taken either way: a code works once
         if (
             entry is None
             or entry.expires_at < self.clock()
@@ -149,13 +149,12 @@ class SimulatedAmazon:
             )
         if form.get("scope"):
             return error_answer(400, "invalid_scope", "A scope may not be sent with a refresh token")
-        with self._lock:
-            entry = self._refresh_tokens.get(refresh_token)
-        if entry is None or entry[0] != form.get("client_id"):
+        entry = self.grants.get("refresh", refresh_token)
+        if entry is None or entry.client_id != form.get("client_id"):
             return error_answer(
                 400, "invalid_grant", "The request has an invalid grant parameter : refresh_token"
             )
-        return self._access(entry[1], None, refresh_token)
+        return self._access(entry.selling_partner_id, None, refresh_token)
 
     def _grant_client_credentials(self, form: dict[str, str]) -> TokenAnswer:
         scope = form.get("scope")
@@ -165,26 +164,27 @@ class SimulatedAmazon:
 
     def revoke(self, refresh_token: str) -> None:
         """Forget a refresh token, as a seller's "Disable authorization" does."""
-        with self._lock:
-            self._refresh_tokens.pop(refresh_token, None)
+        self.grants.forget("refresh", refresh_token)
 
     def _new_refresh_token(self, client_id: str, selling_partner_id: str) -> str:
         token = "Atzr|" + secrets.token_urlsafe(96)
-        with self._lock:
-            if len(self._refresh_tokens) >= MAX_REFRESH_TOKENS:
-                self._refresh_tokens.pop(next(iter(self._refresh_tokens)))
-            self._refresh_tokens[token] = (client_id, selling_partner_id)
+        self.grants.put(
+            "refresh", token, NO_EXPIRY, client_id=client_id, selling_partner_id=selling_partner_id
+        )
         return token
 
     def _access(
         self, selling_partner_id: str | None, scope: str | None, refresh_token: str | None
     ) -> TokenAnswer:
         token = "Atza|" + secrets.token_urlsafe(96)
-        with self._lock:
-            self._prune()
-            self._access_tokens[token] = AccessToken(
-                selling_partner_id, scope, self.clock() + ACCESS_TOKEN_TTL
-            )
+        self._maybe_prune()
+        self.grants.put(
+            "access",
+            token,
+            self.clock() + ACCESS_TOKEN_TTL,
+            selling_partner_id=selling_partner_id,
+            scope=scope,
+        )
         body = {"access_token": token, "token_type": "bearer", "expires_in": ACCESS_TOKEN_TTL}
         if refresh_token:
             body["refresh_token"] = refresh_token
@@ -196,8 +196,7 @@ class SimulatedAmazon:
         """Return why an ``x-amz-access-token`` is refused by the SP-API, or None."""
         if not token:
             return "Access token is missing in the request header."
-        with self._lock:
-            entry = self._access_tokens.get(token)
+        entry = self.grants.get("access", token)
         if entry is None or entry.expires_at < self.clock():
             return "The access token you provided is revoked, malformed or invalid."
         if entry.selling_partner_id is None and not grantless_ok:
@@ -206,13 +205,9 @@ class SimulatedAmazon:
 
     def access_token_owner(self, token: str | None) -> str | None:
         """The selling partner whose account an access token opens (None if grantless or unknown)."""
-        with self._lock:
-            entry = self._access_tokens.get(token or "")
+        entry = self.grants.get("access", token)
         return entry.selling_partner_id if entry else None
 
-    def _prune(self) -> None:
-        """Drop expired codes and access tokens (caller holds the lock)."""
-        now = self.clock()
-        for table in (self._codes, self._access_tokens):
-            for key in [k for k, v in table.items() if v.expires_at < now]:
-                del table[key]
+    def _maybe_prune(self) -> None:
+        if secrets.randbelow(PRUNE_EVERY) == 0:
+            self.grants.prune(self.clock())

@@ -19,21 +19,6 @@ class Registration:
 
 
 @dataclass
-class Code:
-    client_id: str
-    redirect_uri: str
-    selling_partner_id: str
-    expires_at: float
-
-
-@dataclass
-class AccessToken:
-    selling_partner_id: str | None
-    scope: str | None
-    expires_at: float
-
-
-@dataclass
 class TokenAnswer:
     """An HTTP answer of the token endpoint."""
 

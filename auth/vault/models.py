@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Boolean
 from sqlalchemy import DateTime
+from sqlalchemy import Float
 from sqlalchemy import Integer
 from sqlalchemy import LargeBinary
 from sqlalchemy import String
@@ -147,3 +148,19 @@ class AuditEvent(Base):
     selling_partner_id: Mapped[str | None] = mapped_column(String(128), index=True)
     region: Mapped[str | None] = mapped_column(String(2))
     detail: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class SimulatorGrant(Base):
+    """What the simulated Amazon issued (codes, tokens, Appstore states), shared by every
+    process: only the hash of each secret, its owner and its expiry (epoch seconds)."""
+
+    __tablename__ = "simulator_grants"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    client_id: Mapped[str | None] = mapped_column(String(200))
+    redirect_uri: Mapped[str | None] = mapped_column(String(2048))
+    selling_partner_id: Mapped[str | None] = mapped_column(String(128))
+    scope: Mapped[str | None] = mapped_column(String(200))
+    central_host: Mapped[str | None] = mapped_column(String(200))
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

@@ -7,6 +7,7 @@ from flask import current_app
 
 from auth.config.marketplaces import catalog
 from auth.simulator.amazon import SimulatedAmazon
+from auth.simulator.grants import GrantStore
 from auth.simulator.records import Registration
 from web.shared.services import services
 
@@ -29,7 +30,8 @@ def amazon() -> SimulatedAmazon:
                 client_secret=settings.lwa_client_secret,
                 redirect_uris=uris,
                 login_uri=settings.login_uri,
-            )
+            ),
+            GrantStore(services().engine),
         )
     return simulated
 

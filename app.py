@@ -88,13 +88,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     redact.install()
+    # Services first: their schema check must answer before anything reads the database.
+    services.init_app(app, settings, values, migrate=testing)
     # The administrator check runs before CSRF: an unauthenticated POST is sent to the log-in
     # page, not told about a form token it never had.
-    console.init_guard(app)
+    console.init_guard(app, settings.https)
     csrf.init_app(app)
     app.session_interface = CachedSerializerSessionInterface()
-
-    services.init_app(app, settings, values, migrate=testing)
     app.add_template_filter(fingerprint, "fingerprint")
     app.context_processor(explain_helpers)
     headers.init_app(app)

@@ -1,42 +1,73 @@
-"""A limit on failed log-in attempts per client address."""
+"""Limits on console log-in attempts, kept in the database so every worker counts together.
 
-import threading
-import time
-from collections import deque
+- A browser that logged in before carries a *device* cookie; its attempts are limited per
+  device (5 failures a minute) and never blocked by what others do, so nobody can lock the
+  administrator's own browser out.
+- Other attempts are limited per client address (5 failures a minute) and, across all
+  addresses, per account (20 failures in 10 minutes): spoofed or rotating addresses cannot
+  guess without limit. While that account-wide limit holds, only known devices may try.
+"""
+
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+
+from auth.vault.models import LoginFailure
+from auth.vault.models import utcnow
+
+WINDOW = timedelta(minutes=1)
+PER_CLIENT = 5
+ACCOUNT_WINDOW = timedelta(minutes=10)
+PER_ACCOUNT = 20
 
 
 class LoginLimiter:
-    """At most ``limit`` failed attempts per ``window`` seconds for each client address."""
+    """Count failures per device, per address and per account; say how long to wait."""
 
-    def __init__(self, limit: int = 5, window: float = 60.0, clock=time.monotonic):
-        self.limit = limit
-        self.window = window
+    def __init__(self, engine: Engine, clock=utcnow):
+        self.engine = engine
         self.clock = clock
-        self._failures: dict[str, deque] = {}
-        self._lock = threading.Lock()
 
-    def blocked_for(self, client: str) -> float:
-        """Seconds until ``client`` may try again (0 when it may now)."""
-        with self._lock:
-            failures = self._recent(client)
-            if len(failures) < self.limit:
-                return 0.0
-            return max(0.0, failures[0] + self.window - self.clock())
+    def blocked_for(self, address_hash: str, device_hash: str | None) -> float:
+        """Seconds until this client may try again (0 when it may now)."""
+        now = self.clock()
+        with self.engine.connect() as connection:
+            if device_hash:
+                return self._wait(
+                    connection, LoginFailure.device_hash == device_hash, PER_CLIENT, WINDOW, now
+                )
+            untrusted = LoginFailure.device_hash.is_(None)
+            from_here = untrusted & (LoginFailure.address_hash == address_hash)
+            per_address = self._wait(connection, from_here, PER_CLIENT, WINDOW, now)
+            return max(per_address, self._wait(connection, untrusted, PER_ACCOUNT, ACCOUNT_WINDOW, now))
 
-    def failed(self, client: str) -> None:
-        """Record a failed attempt."""
-        with self._lock:
-            self._recent(client).append(self.clock())
+    def failed(self, address_hash: str, device_hash: str | None) -> None:
+        """Record a failed attempt (and forget failures older than any window)."""
+        now = self.clock()
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert(LoginFailure).values(at=now, address_hash=address_hash, device_hash=device_hash)
+            )
+            connection.execute(delete(LoginFailure).where(LoginFailure.at < now - ACCOUNT_WINDOW))
 
-    def succeeded(self, client: str) -> None:
-        """Forget the client's failures."""
-        with self._lock:
-            self._failures.pop(client, None)
+    def succeeded(self, address_hash: str, device_hash: str | None) -> None:
+        """Forget the failures of this address and device."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(LoginFailure).where(LoginFailure.address_hash == address_hash))
+            if device_hash:
+                connection.execute(delete(LoginFailure).where(LoginFailure.device_hash == device_hash))
 
-    def _recent(self, client: str) -> deque:
-        failures = self._failures.setdefault(client, deque())
-        while failures and failures[0] <= self.clock() - self.window:
-            failures.popleft()
-        if len(self._failures) > 10_000:  # bound memory under a spray of addresses
-            self._failures = {client: failures}
-        return failures
+    @staticmethod
+    def _wait(connection, condition, limit: int, window: timedelta, now: datetime) -> float:
+        since = now - window
+        count, oldest = connection.execute(
+            select(func.count(), func.min(LoginFailure.at)).where(condition, LoginFailure.at > since)
+        ).one()
+        if count < limit or oldest is None:
+            return 0.0
+        return max(0.0, (oldest + window - now).total_seconds())

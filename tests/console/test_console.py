@@ -7,11 +7,11 @@ import pytest
 import requests
 from werkzeug.routing import IntegerConverter
 
-from auth.security.limiter import LoginLimiter
 from auth.vault.models import Authorization
 from auth.vault.store import save_authorization
 from tests.conftest import ADMIN_PASSWORD
 from tests.conftest import CLIENT_SECRET
+from tests.conftest import AdminActions
 from tests.conftest import live_login
 from tests.conftest import post_form
 from tests.helpers import REFRESH_TOKEN
@@ -69,7 +69,7 @@ def test_login_rotates_the_session_and_returns_to_the_page_asked_for(client, adm
     response = admin.login()
     assert response.status_code == 302 and response.headers["Location"] == "/console/grantless"
     with client.session_transaction() as after:
-        assert after.get("admin") is True and "stale" not in after
+        assert isinstance(after.get("admin_session"), str) and "stale" not in after
     assert client.get("/console/").status_code == 200
 
 
@@ -78,16 +78,6 @@ def test_wrong_password_then_rate_limit(client, admin):
         assert admin.login("wrong").status_code == 401
     blocked = admin.login(ADMIN_PASSWORD)
     assert blocked.status_code == 429 and b"Too many failed attempts" in blocked.data
-
-
-def test_limiter_window_expires():
-    now = [0.0]
-    limiter = LoginLimiter(limit=2, window=60, clock=lambda: now[0])
-    limiter.failed("a")
-    limiter.failed("a")
-    assert limiter.blocked_for("a") == 60 and limiter.blocked_for("b") == 0
-    now[0] = 61
-    assert limiter.blocked_for("a") == 0
 
 
 def test_console_off_without_a_password_hash(tmp_path, lwa_url):
@@ -100,11 +90,36 @@ def test_console_off_without_a_password_hash(tmp_path, lwa_url):
     assert b"console is off" in client.get("/console/login").data
 
 
-def test_logout(client, admin):
+def test_logout_ends_the_session_for_a_copied_cookie_too(app, client, admin):
     admin.login()
+    with client.session_transaction() as live:
+        copied = dict(live)
     response = client.post("/console/logout", data={"csrf_token": admin.csrf("/console/")})
     assert response.status_code == 302
     assert client.get("/console/").headers["Location"] == "/console/login"
+    with client.session_transaction() as replayed:
+        replayed.update(copied)  # an attacker replays the cookie from before log-out
+    assert client.get("/console/").headers["Location"] == "/console/login"
+
+
+def test_a_password_change_ends_every_session(tmp_path, lwa_url, spapi_stub):
+    from app import create_app
+    from auth.security.passwords import hash_password
+    from tests.conftest import base_config
+
+    config = base_config(tmp_path, LWA_TOKEN_URL=lwa_url)
+    first = create_app(config).test_client()
+    AdminActions(first).login()
+    assert first.get("/console/").status_code == 200
+    changed = create_app({**config, "ADMIN_PASSWORD_HASH": hash_password("a brand new password")})
+    second = changed.test_client()
+    second.set_cookie(*_session_cookie(first))
+    assert second.get("/console/").headers["Location"] == "/console/login"
+
+
+def _session_cookie(client):
+    cookie = client.get_cookie("spapi_session") or client.get_cookie("__Host-spapi")
+    return cookie.key, cookie.value
 
 
 def test_dashboard_shows_configuration_and_doctor_without_secrets(client, admin):

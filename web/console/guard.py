@@ -1,22 +1,51 @@
-"""The administrator guard: every console route needs a logged-in administrator."""
+"""The administrator guard: every console route needs a live administrator session, checked
+against the database on each request (log-out and password changes end sessions everywhere)."""
+
+import hashlib
 
 from flask import Flask
+from flask import current_app
+from flask import g
 from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
 
 from auth.security.limiter import LoginLimiter
+from auth.security.sessions import SessionStore
+from web.shared.services import services
 
 PUBLIC_BLUEPRINTS = {"oauth", "explainer", "simulator"}
-
-
 PUBLIC_ENDPOINTS = {"static", "console.login"}
+SESSION_KEY = "admin_session"
 
 
-def init_guard(app: Flask) -> None:
+def sessions() -> SessionStore:
+    """The app's administrator session store."""
+    return current_app.extensions["admin_sessions"]
+
+
+def limiter() -> LoginLimiter:
+    """The app's log-in limiter."""
+    return current_app.extensions["login_limiter"]
+
+
+def device_cookie_name() -> str:
+    """The trusted-device cookie's name (``__Host-`` over HTTPS)."""
+    return current_app.config["DEVICE_COOKIE_NAME"]
+
+
+def client_address_hash() -> str:
+    """The hash of the client's address as the limiter counts it (after ProxyFix)."""
+    return hashlib.sha256((request.remote_addr or "unknown").encode()).hexdigest()
+
+
+def init_guard(app: Flask, https: bool) -> None:
     """Require an administrator for every route outside the public flow, explainer and simulator."""
-    app.extensions["login_limiter"] = LoginLimiter()
+    engine = app.extensions["spapi"].engine
+    app.extensions["login_limiter"] = LoginLimiter(engine)
+    app.extensions["admin_sessions"] = SessionStore(engine)
+    app.config["DEVICE_COOKIE_NAME"] = "__Host-spapi-device" if https else "spapi_device"
 
     @app.before_request
     def require_administrator():
@@ -26,8 +55,11 @@ def init_guard(app: Flask) -> None:
             or request.endpoint in PUBLIC_ENDPOINTS
         ):
             return None
-        if session.get("admin"):
+        password_hash = services().settings.admin_password_hash
+        if password_hash and sessions().valid("session", session.get(SESSION_KEY), password_hash):
+            g.admin = True
             return None
+        session.pop(SESSION_KEY, None)
         if request.method == "GET" and not request.view_args:
             # Only an endpoint name is kept for after log-in, never a URL (no open redirect).
             session["after_login"] = request.endpoint

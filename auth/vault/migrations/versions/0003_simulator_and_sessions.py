@@ -1,4 +1,4 @@
-"""The simulator's grants in the database (shared by every worker).
+"""Shared by every worker: the simulator's grants, log-in failures and administrator sessions.
 
 Revision ID: 0003
 Revises: 0002
@@ -7,6 +7,8 @@ Create Date: 2026-11-30
 
 import sqlalchemy as sa
 from alembic import op
+
+from auth.vault.models import UTCDateTime
 
 revision = "0003"
 down_revision = "0002"
@@ -27,7 +29,27 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.Float(), nullable=False),
     )
     op.create_index("ix_simulator_grants_expires_at", "simulator_grants", ["expires_at"])
+    op.create_table(
+        "login_failures",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.Column("address_hash", sa.String(64), nullable=False),
+        sa.Column("device_hash", sa.String(64)),
+    )
+    op.create_index("ix_login_failures_at", "login_failures", ["at"])
+    op.create_index("ix_login_failures_address_hash", "login_failures", ["address_hash"])
+    op.create_table(
+        "admin_sessions",
+        sa.Column("id_hash", sa.String(64), primary_key=True),
+        sa.Column("kind", sa.String(8), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("password_fingerprint", sa.String(64), nullable=False),
+    )
+    op.create_index("ix_admin_sessions_expires_at", "admin_sessions", ["expires_at"])
 
 
 def downgrade() -> None:
+    op.drop_table("admin_sessions")
+    op.drop_table("login_failures")
     op.drop_table("simulator_grants")

@@ -12,12 +12,18 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
+from auth.clients.bounded import ResponseTooLarge
+from auth.clients.bounded import bounded_session
 from auth.clients.exchange import Exchange
 from auth.clients.exchange import record_exchange
 
 # (connect, read) seconds: LWA answers in well under a second; a hung socket must not hold a
 # seller's browser (or a worker) for long, and the code dies after five minutes anyway.
 DEFAULT_TIMEOUT = (3.05, 10)
+# The whole exchange, however the answer trickles in, and the largest answer we read: LWA's
+# token responses are well under 4 KB.
+DEADLINE = 10.0
+MAX_ANSWER_BYTES = 64 * 1024
 # Errors that mean the seller (or a retry from the start) can fix it; the rest are ours or LWA's.
 SELLER_FIXABLE = {"invalid_grant", "access_denied"}
 RETRYABLE_KINDS = {
@@ -105,9 +111,19 @@ class LwaClient:
             token_endpoint_auth_method="client_secret_post",
             default_timeout=self.timeout,
         ) as session:
+            bounded_session(DEADLINE, MAX_ANSWER_BYTES, session)
             session.hooks["response"].append(lambda r, *a, **k: exchanges.append(record_exchange(r)))
+            # Classify failures by status before Authlib reads the body: a 429 or a 5xx needs no
+            # JSON to be understood, and its Retry-After must survive.
+            session.hooks["response"].append(lambda r, *a, **k: _raise_for_status(r, exchanges))
             try:
                 token = session.fetch_token(self.token_url, **params)
+            except LwaError:
+                raise
+            except ResponseTooLarge:
+                raise LwaError(
+                    "bad_response", "LWA answered with more than 64 KB", exchange=_last(exchanges)
+                ) from None
             except OAuthError as error:
                 raise _lwa_error(error.error, error.description, exchanges) from None
             except requests.Timeout:
@@ -138,6 +154,11 @@ class LwaClient:
 
 def _last(exchanges: list[Exchange]) -> Exchange | None:
     return exchanges[-1] if exchanges else None
+
+
+def _raise_for_status(response: requests.Response, exchanges: list[Exchange]) -> None:
+    if response.status_code >= 300:
+        raise _http_error(response, exchanges)
 
 
 def _lwa_error(code: str | None, description: str | None, exchanges: list[Exchange]) -> LwaError:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import requests
 
+from auth.clients.bounded import ResponseTooLarge
+from auth.clients.bounded import bounded_session
 from auth.clients.spapi_client import USER_AGENT
 from auth.config.marketplaces import Region
 
@@ -16,6 +18,8 @@ PARTICIPATIONS_PATH = "/sellers/v1/marketplaceParticipations"
 LISTINGS_SEARCH_PATH = "/listings/2021-08-01/items/{seller_id}"
 # Connect and read timeouts for one evidence call (seconds); the seller is waiting.
 EVIDENCE_TIMEOUT = (2, 4)
+# Both evidence calls together, however the answers trickle in.
+EVIDENCE_BUDGET = 6.0
 MAX_BODY = 256 * 1024
 
 
@@ -29,20 +33,22 @@ class ApiAnswer:
     problem: str | None = None
 
 
-def get_json(url: str, access_token: str, params: dict | None = None, timeout=None) -> ApiAnswer:
-    """GET an SP-API URL with ``access_token``; never raises."""
-    timeout = timeout or EVIDENCE_TIMEOUT
+def get_json(url: str, access_token: str, params: dict | None = None, deadline: float = 4.0) -> ApiAnswer:
+    """GET an SP-API URL with ``access_token`` within ``deadline`` seconds; never raises."""
     headers = {"x-amz-access-token": access_token, "user-agent": USER_AGENT, "accept": "application/json"}
+    connect, read = EVIDENCE_TIMEOUT
     try:
-        with requests.get(url, params=params, headers=headers, timeout=timeout, stream=True) as response:
-            raw = response.raw.read(MAX_BODY + 1, decode_content=True)
-            status = response.status_code
+        with bounded_session(deadline, MAX_BODY) as session:
+            response = session.get(
+                url, params=params, headers=headers, timeout=(connect, min(read, deadline))
+            )
+    except ResponseTooLarge:
+        return ApiAnswer(False, problem="the SP-API answered more than 256 KB")
     except requests.RequestException as error:
         return ApiAnswer(False, problem=f"{type(error).__name__}: the SP-API could not be reached in time")
-    if len(raw) > MAX_BODY:
-        return ApiAnswer(False, status, problem="the SP-API answered more than 256 KB")
+    status = response.status_code
     try:
-        body = requests.models.complexjson.loads(raw or b"{}")
+        body = response.json()
     except ValueError:
         return ApiAnswer(False, status, problem=f"HTTP {status} with a body that is not JSON")
     if not isinstance(body, dict):
@@ -50,14 +56,21 @@ def get_json(url: str, access_token: str, params: dict | None = None, timeout=No
     return ApiAnswer(200 <= status < 300, status, body, None if status < 300 else f"HTTP {status}")
 
 
-def marketplace_participations(region: Region, access_token: str, url_for_amazon) -> ApiAnswer:
+def marketplace_participations(
+    region: Region, access_token: str, url_for_amazon, deadline: float = 4.0
+) -> ApiAnswer:
     """``getMarketplaceParticipations`` for the token's account."""
-    return get_json(url_for_amazon(region.endpoint + PARTICIPATIONS_PATH), access_token)
+    return get_json(url_for_amazon(region.endpoint + PARTICIPATIONS_PATH), access_token, deadline=deadline)
 
 
 def search_listings(
-    region: Region, access_token: str, seller_id: str, marketplace_id: str, url_for_amazon
+    region: Region,
+    access_token: str,
+    seller_id: str,
+    marketplace_id: str,
+    url_for_amazon,
+    deadline: float = 4.0,
 ) -> ApiAnswer:
     """``searchListingsItems`` under ``seller_id``: one item at most."""
     url = url_for_amazon(region.endpoint + LISTINGS_SEARCH_PATH.format(seller_id=seller_id))
-    return get_json(url, access_token, {"marketplaceIds": marketplace_id, "pageSize": "1"})
+    return get_json(url, access_token, {"marketplaceIds": marketplace_id, "pageSize": "1"}, deadline)

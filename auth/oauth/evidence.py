@@ -10,10 +10,12 @@ unless ``SPAPI_VERIFY_SELLER_ID=1`` says the app has the role.
 """
 
 import hashlib
+import time
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
 
+from auth.clients import sellers
 from auth.clients.sellers import marketplace_participations
 from auth.clients.sellers import search_listings
 from auth.config.marketplaces import Region
@@ -53,16 +55,27 @@ class EvidenceCollector:
             # account in a way we could compare, so nothing is checked for vendors.
             evidence.notes.append("vendor account: no SP-API operation can show whose token this is")
             return evidence
-        answer = marketplace_participations(region, access_token, self.url_for_amazon)
+        deadline = time.monotonic() + sellers.EVIDENCE_BUDGET
+        answer = marketplace_participations(
+            region, access_token, self.url_for_amazon, sellers.EVIDENCE_BUDGET
+        )
         if answer.ok:
             evidence.account_fingerprint, evidence.marketplace_ids = account_fingerprint(answer.body)
         else:
             evidence.notes.append(f"getMarketplaceParticipations failed: {answer.problem}")
         if self.verify_seller_id:
-            self._check_seller_id(evidence, region, access_token, selling_partner_id)
+            self._check_seller_id(
+                evidence, region, access_token, selling_partner_id, deadline - time.monotonic()
+            )
         return evidence
 
-    def _check_seller_id(self, evidence: Evidence, region: Region, access_token: str, seller_id: str) -> None:
+    def _check_seller_id(
+        self, evidence, region: Region, access_token: str, seller_id: str, budget: float
+    ) -> None:
+        if budget < 0.5:
+            evidence.seller_id_check = "failed"
+            evidence.notes.append("seller-ID check skipped: the evidence time budget was spent")
+            return
         if not evidence.marketplace_ids:
             evidence.seller_id_check = "failed"
             evidence.notes.append("seller-ID check skipped: no marketplace to search in")

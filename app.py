@@ -13,6 +13,8 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from auth.config.mode import check_production
+from auth.config.mode import is_development
 from auth.config.settings import ConfigError
 from auth.config.settings import load_settings
 from auth.config.settings import read_environment
@@ -30,8 +32,10 @@ from web import simulator
 from web.shared import browser
 from web.shared import errors
 from web.shared import headers
+from web.shared import hosts
 from web.shared import services
 from web.shared.explaining import explain_helpers
+from web.shared.limits import BodyLimit
 from web.shared.sessions import CachedSerializerSessionInterface
 
 DEV_SECRETS_FILE = "dev-secrets.json"
@@ -46,11 +50,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=values.get("SPAPI_INSTANCE_PATH"))
     os.makedirs(app.instance_path, exist_ok=True)
     testing = bool(values.get("TESTING"))
-    development = app.debug or values.get("SPAPI_ENV") == "development"
+    development = is_development(values)
     try:
         settings = load_settings(values, dev_defaults=_dev_defaults(app, values, testing, development))
         if settings.admin_password_hash:
             check_hash_strength(settings.admin_password_hash)
+        if not (testing or development):
+            check_production(settings, values, debug=app.debug)
     except WeakHash as error:
         if testing:
             raise ConfigError("ADMIN_PASSWORD_HASH", str(error)) from None
@@ -83,9 +89,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(
             {k: v for k, v in test_config.items() if k.isupper() and k.startswith(("WTF_", "SERVER_"))}
         )
-    hops = int(values.get("TRUST_PROXY_HOPS") or 0)
+    hops = settings.trust_proxy_hops
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # Outermost: a body over the cap is refused before anything reads it, chunked or not.
+    app.wsgi_app = BodyLimit(app.wsgi_app, MAX_UPLOAD_BYTES)
 
     redact.install()
     # Services first: their schema check must answer before anything reads the database.
@@ -97,6 +105,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.session_interface = CachedSerializerSessionInterface()
     app.add_template_filter(fingerprint, "fingerprint")
     app.context_processor(explain_helpers)
+    hosts.init_app(app, settings.public_url)
     headers.init_app(app)
     browser.init_app(app, settings.https)
     errors.init_app(app)

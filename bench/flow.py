@@ -9,6 +9,7 @@ import argparse
 import http.client
 import json
 import os
+import secrets
 import sys
 import tempfile
 from pathlib import Path
@@ -52,9 +53,11 @@ def our_settings(lwa_url: str, workdir: str) -> dict[str, str]:
         "LWA_CLIENT_SECRET": "bench-secret",
         "LWA_TOKEN_URL": lwa_url,
         "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite",
-        "SECRET_KEY": "b" * 40,
+        "SECRET_KEY": secrets.token_hex(32),
         "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "SPAPI_INSTANCE_PATH": workdir,
+        # One load generator on one address starts thousands of flows a minute.
+        "SPAPI_STATES_PER_MINUTE": "0",
     }
 
 

@@ -57,44 +57,105 @@ class ServerProcess:
 
 
 class GunicornProcess:
-    """``gunicorn TARGET`` with sync workers on a socket we bound to 127.0.0.1:0 (fd://)."""
+    """``gunicorn TARGET`` on a socket we bound to 127.0.0.1:0 (fd://).
 
-    def __init__(self, target: str, env: dict[str, str] | None = None, workers: int = 2):
+    ``config=True`` runs it as the README's production set-up (``gunicorn.conf.py``: gthread
+    workers, redacted logs); ``migrate=True`` applies the schema migrations first, as a
+    deployment does. Logs go to ``log_dir`` when given.
+    """
+
+    def __init__(
+        self,
+        target: str,
+        env: dict[str, str] | None = None,
+        workers: int = 2,
+        *,
+        config: bool = False,
+        threads: int | None = None,
+        migrate: bool = True,
+        log_dir: str | None = None,
+        ready_path: str = "/",
+    ):
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
         self._sock.listen(128)
         self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
         fd = self._sock.fileno()
         root = Path(__file__).resolve().parent.parent
+        self.env = {**os.environ, **(env or {}), "PUBLIC_URL": self.url}
+        binaries = Path(sys.executable).parent
+        if migrate and target.startswith("app:"):
+            subprocess.run(
+                [str(binaries / "flask"), "--app", "app", "spapi", "db", "upgrade"],
+                cwd=root,
+                env=self.env,
+                check=True,
+                capture_output=True,
+            )
+        argv = [str(binaries / "gunicorn"), "--workers", str(workers), "--bind", f"fd://{fd}"]
+        if config:
+            argv += ["-c", "gunicorn.conf.py"]
+        else:
+            argv += ["--log-level", "warning"]
+        if threads:
+            argv += ["--threads", str(threads)]
+        self.log_paths = None
+        out = err = None
+        if log_dir:
+            self.log_paths = (Path(log_dir) / "gunicorn.out", Path(log_dir) / "gunicorn.err")
+            out, err = (open(path, "wb") for path in self.log_paths)  # noqa: SIM115 (closed in close())
+        self._files = (out, err)
         self._process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "--workers",
-                str(workers),
-                "--bind",
-                f"fd://{fd}",
-                "--log-level",
-                "warning",
-                target,
-            ],
+            [*argv, target],
             cwd=root,
             pass_fds=[fd],
-            env={**os.environ, **(env or {}), "PUBLIC_URL": self.url},
+            env=self.env,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
                 connection = http.client.HTTPConnection(urlsplit(self.url).netloc, timeout=2)
-                connection.request("GET", "/")
+                connection.request("GET", ready_path)
                 connection.getresponse().read()
                 return
             except OSError:
                 time.sleep(0.1)
+        self.close()
         raise RuntimeError(f"gunicorn {target} did not start")
 
+    @property
+    def pid(self) -> int:
+        """The master's process ID."""
+        return self._process.pid
+
+    def worker_pids(self) -> list[int]:
+        """The workers' process IDs (children of the master)."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def logs(self) -> str:
+        """Everything gunicorn and the app wrote so far (with ``log_dir``)."""
+        if not self.log_paths:
+            return ""
+        for handle in self._files:
+            handle.flush()
+        return "".join(path.read_text(errors="replace") for path in self.log_paths)
+
     def close(self):
-        self._process.terminate()
-        self._process.wait(10)
+        """Stop the whole process group (master and workers)."""
+        if self._process.poll() is None:
+            os.killpg(self._process.pid, 15)
+            try:
+                self._process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._process.pid, 9)
+                self._process.wait(5)
+        for handle in self._files:
+            if handle:
+                handle.close()
         self._sock.close()
 
 

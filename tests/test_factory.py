@@ -16,6 +16,7 @@ from auth.security.passwords import verify_password
 from auth.vault.schema import head_revision
 from tests.conftest import APPLICATION_ID
 from tests.conftest import CLIENT_ID
+from tests.conftest import SECRET_KEY
 from tests.conftest import TOKEN_KEY
 from tests.conftest import base_config
 
@@ -27,7 +28,7 @@ PRODUCTION = {
     "LWA_CLIENT_SECRET": "secret-value",
     "PUBLIC_URL": "https://spapi.example.com",
     "DATABASE_URL": "sqlite://",
-    "SECRET_KEY": "k" * 40,
+    "SECRET_KEY": SECRET_KEY,
     "TOKEN_ENCRYPTION_KEYS": TOKEN_KEY,
 }
 SETTING_NAMES = [

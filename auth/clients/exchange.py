@@ -55,7 +55,7 @@ def mask_json(body: str) -> str:
     """Mask the secret fields of a JSON object body (other text is returned unchanged)."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return body[:MAX_BODY]
     if isinstance(data, dict):
         data = {k: mask(k, v) if isinstance(v, str) else v for k, v in data.items()}

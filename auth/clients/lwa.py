@@ -176,7 +176,7 @@ def _http_error(response: requests.Response | None, exchanges: list[Exchange]) -
     if response is not None:
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             body = {}
     exchange = _last(exchanges)
     if isinstance(body, dict) and body.get("error"):

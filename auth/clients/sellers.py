@@ -49,7 +49,7 @@ def get_json(url: str, access_token: str, params: dict | None = None, deadline: 
     status = response.status_code
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return ApiAnswer(False, status, problem=f"HTTP {status} with a body that is not JSON")
     if not isinstance(body, dict):
         return ApiAnswer(False, status, problem=f"HTTP {status} with an unexpected JSON body")

@@ -1,5 +1,9 @@
 """Checks of single settings: identifiers mixed up, malformed or weak values."""
 
+import base64
+import math
+from collections import Counter
+
 from cryptography.fernet import Fernet
 
 from auth.config.identifiers import APPLICATION_ID_RE
@@ -57,7 +61,36 @@ def check_encryption_keys(value: str) -> tuple[str, ...]:
                 "TOKEN_ENCRYPTION_KEYS",
                 f"key number {position} is not a Fernet key (32 url-safe base64-encoded bytes)",
             ) from None
+        if len(set(base64.urlsafe_b64decode(key))) < 16:
+            raise ConfigError(
+                "TOKEN_ENCRYPTION_KEYS",
+                f"key number {position} is not random (generate one with Fernet.generate_key())",
+            )
     return keys
+
+
+def check_secret_key(value: str) -> str:
+    """Check ``SECRET_KEY``: at least 32 characters that look random, not a repeated word."""
+    if len(value) < 32:
+        raise ConfigError("SECRET_KEY", "must be at least 32 characters of random data")
+    counts = Counter(value)
+    bits = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    # Random hex carries 4 bits a character and base64 6; a phrase or a repeated letter less than 3.
+    if bits < 3.0:
+        raise ConfigError(
+            "SECRET_KEY",
+            "does not look random; generate one with "
+            "python -c 'import secrets; print(secrets.token_hex(32))'",
+        )
+    return value
+
+
+def check_proxy_hops(value: str | None) -> int:
+    """Read ``TRUST_PROXY_HOPS``: how many reverse proxies in front set X-Forwarded-*."""
+    text = str(value or "0").strip()
+    if not text.isdigit() or int(text) > 5:
+        raise ConfigError("TRUST_PROXY_HOPS", f"must be a number of proxies from 0 to 5, got {text[:20]!r}")
+    return int(text)
 
 
 def check_flag(name: str, value: str | None, default: bool) -> bool:
@@ -70,3 +103,13 @@ def check_flag(name: str, value: str | None, default: bool) -> bool:
     if text in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(name, f"must be 1 or 0, got {text[:20]!r}")
+
+
+def check_count(name: str, value: str | None, default: int) -> int:
+    """Read a whole number setting (0 or more); empty means ``default``."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or len(text) > 9:
+        raise ConfigError(name, f"must be a whole number, got {text[:20]!r}")
+    return int(text)

@@ -17,8 +17,11 @@ from dotenv import dotenv_values
 from auth.config.checks import ConfigError
 from auth.config.checks import check_application_id
 from auth.config.checks import check_client_id
+from auth.config.checks import check_count
 from auth.config.checks import check_encryption_keys
 from auth.config.checks import check_flag
+from auth.config.checks import check_proxy_hops
+from auth.config.checks import check_secret_key
 from auth.config.identifiers import ROLE_ARN_RE
 
 DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
@@ -60,6 +63,9 @@ class Settings:
     public_authorize: bool = True
     # Every SP-API call goes to this base URL instead of the region's endpoint (a proxy).
     spapi_api_url: str | None = None
+    trust_proxy_hops: int = 0
+    # Authorizations one client address may start in a minute (0: no limit).
+    states_per_minute: int = 30
 
     @property
     def draft(self) -> bool:
@@ -122,6 +128,12 @@ def _url(name: str, value: str) -> str:
         raise ConfigError(name, "must not contain a fragment (#); Amazon rejects it (MD5110)")
     if parts.query:
         raise ConfigError(name, "must not contain a query string")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise ConfigError(name, "must not contain a user name or password")
+    try:
+        parts.port  # noqa: B018 (raises ValueError for a port out of range or not a number)
+    except ValueError:
+        raise ConfigError(name, f"has an invalid port: {value!r}") from None
     return value.rstrip("/")
 
 
@@ -189,8 +201,9 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
         ),
         public_authorize=check_flag("SPAPI_PUBLIC_AUTHORIZE", values.get("SPAPI_PUBLIC_AUTHORIZE"), True),
         spapi_api_url=_url("SPAPI_API_URL", api_url) if api_url else None,
+        trust_proxy_hops=check_proxy_hops(values.get("TRUST_PROXY_HOPS")),
+        states_per_minute=check_count("SPAPI_STATES_PER_MINUTE", values.get("SPAPI_STATES_PER_MINUTE"), 30),
     )
-    if len(settings.secret_key) < 32:
-        raise ConfigError("SECRET_KEY", "must be at least 32 characters of random data")
+    check_secret_key(settings.secret_key)
     token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)
     return replace(settings, lwa_token_url=_url("LWA_TOKEN_URL", token_url))

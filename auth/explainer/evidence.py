@@ -94,7 +94,7 @@ def json_body(text: str):
         return None
     try:
         value = json.loads(text[start:])
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested input is not an error body
         return None
     return value if isinstance(value, dict) else None
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy import delete
+from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
@@ -21,11 +23,19 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from auth.vault.models import OAuthState
+from auth.vault.models import UsedCode
 from auth.vault.models import utcnow
 
 STATE_TTL = timedelta(minutes=10)
 STATE_RE = re.compile(r"[A-Za-z0-9_-]{16,128}")
 _INSERT_STATE = insert(OAuthState.__table__)
+_COUNT_RECENT = (
+    select(func.count())
+    .select_from(OAuthState)
+    .where(OAuthState.address_hash == bindparam("address_hash"), OAuthState.created_at > bindparam("since"))
+)
+# LWA codes live five minutes; an hour of memory refuses every replay LWA itself would accept.
+CODE_MEMORY = timedelta(hours=1)
 # Rows are pruned one issuance in this many, so the table stays small at no per-request cost.
 PRUNE_EVERY = 200
 
@@ -60,14 +70,38 @@ def new_browser_id() -> str:
     return secrets.token_urlsafe(32)
 
 
-def issue_state(engine: Engine, browser_id: str, context: FlowContext, now: datetime | None = None) -> str:
-    """Create, store (hashed) and return a fresh 256-bit state for ``browser_id``."""
+class TooManyStates(Exception):
+    """One client address started more authorizations in a minute than anyone needs."""
+
+
+def issue_state(
+    engine: Engine,
+    browser_id: str,
+    context: FlowContext,
+    now: datetime | None = None,
+    *,
+    address: str | None = None,
+    per_minute: int = 0,
+) -> str:
+    """Create, store (hashed) and return a fresh 256-bit state for ``browser_id``.
+
+    With ``per_minute``, at most that many states a minute are issued to one client ``address``.
+
+    :raises TooManyStates: the address is over its limit.
+    """
     now = now or utcnow()
     state = secrets.token_urlsafe(32)
+    address_hash = digest(address) if address else None
     # A prebuilt Core INSERT in its own short transaction, not the ORM unit of work: this runs
     # on every authorization start and the ORM's bookkeeping cost more than the write itself
     # (measured with bench/flow.py).
     with engine.begin() as connection:
+        if per_minute and address_hash:
+            recent = connection.execute(
+                _COUNT_RECENT, {"address_hash": address_hash, "since": now - timedelta(minutes=1)}
+            ).scalar()
+            if recent >= per_minute:
+                raise TooManyStates()
         connection.execute(
             _INSERT_STATE,
             {
@@ -79,6 +113,7 @@ def issue_state(engine: Engine, browser_id: str, context: FlowContext, now: date
                 "marketplace_id": context.marketplace_id,
                 "selling_partner_id": context.selling_partner_id,
                 "invitation_id": context.invitation_id,
+                "address_hash": address_hash,
                 "created_at": now,
                 "expires_at": now + STATE_TTL,
             },
@@ -89,8 +124,9 @@ def issue_state(engine: Engine, browser_id: str, context: FlowContext, now: date
 
 
 def prune(db: Session | Connection, now: datetime) -> None:
-    """Delete states that expired more than a day ago (kept a while to explain reuse)."""
-    db.execute(delete(OAuthState).where(OAuthState.expires_at < now - timedelta(days=1)))
+    """Delete expired states, and spent codes older than any code could still be replayed."""
+    db.execute(delete(OAuthState).where(OAuthState.expires_at < now))
+    db.execute(delete(UsedCode).where(UsedCode.seen_at < now - CODE_MEMORY))
 
 
 def consume_state(

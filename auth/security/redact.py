@@ -41,12 +41,30 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def install(logger_names: tuple[str, ...] = ("", "werkzeug", "gunicorn.access")) -> None:
-    """Attach the filter to the named loggers and their handlers (idempotent)."""
+def _redacting_factory(previous):
+    def make_record(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        RedactingFilter().filter(record)
+        return record
+
+    make_record.redacts = True
+    return make_record
+
+
+def install(logger_names: tuple[str, ...] = ("", "werkzeug", "gunicorn.access", "gunicorn.error")) -> None:
+    """Redact every log record of this process, whoever logs it and whichever handler writes it.
+
+    The record factory cleans each record as it is made, so handlers added later (gunicorn's,
+    a test's) and records of child loggers are covered; the filters on the named loggers and
+    their handlers also clean records made before this call's factory, e.g. by another factory.
+    Idempotent.
+    """
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "redacts", False):
+        logging.setLogRecordFactory(_redacting_factory(factory))
     for name in logger_names:
         logger = logging.getLogger(name)
-        targets = [logger, *logger.handlers]
-        for target in targets:
+        for target in (logger, *logger.handlers):
             if not any(isinstance(f, RedactingFilter) for f in target.filters):
                 target.addFilter(RedactingFilter())
     # These libraries log request details (botocore: the canonical request, with tokens) at

@@ -1,8 +1,11 @@
 """Creating the database engine: SQLite (WAL, busy timeout) by default, PostgreSQL too."""
 
+import os
+
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import event
+from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -25,6 +28,8 @@ def make_engine(url: str) -> Engine:
     """Create an engine for ``url``, tuned for SQLite when it is one."""
     if url.startswith("sqlite"):
         in_memory = url in {"sqlite://", "sqlite:///:memory:"}
+        if not in_memory:
+            _create_private(make_url(url).database)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 15},
@@ -33,6 +38,17 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _create_private(path: str | None) -> None:
+    """Create the SQLite file readable by its owner only; SQLite gives its -wal and -shm files
+    the same permissions."""
+    if not path or path == ":memory:" or os.path.exists(path):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another process created it first, the same way
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:

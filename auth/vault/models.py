@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean
 from sqlalchemy import DateTime
 from sqlalchemy import Float
+from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import LargeBinary
 from sqlalchemy import String
@@ -46,6 +47,7 @@ class OAuthState(Base):
     """A ``state`` we issued: only its hash, the browser it belongs to and its lifetime."""
 
     __tablename__ = "oauth_states"
+    __table_args__ = (Index("ix_oauth_states_address_created", "address_hash", "created_at"),)
 
     state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     browser_hash: Mapped[str] = mapped_column(String(64))
@@ -58,6 +60,8 @@ class OAuthState(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invitation_id: Mapped[int | None] = mapped_column(Integer)
+    # Hash of the client address, to limit how many states one address can have issued.
+    address_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class UsedCode(Base):

@@ -20,10 +20,10 @@ from auth.oauth.redirects import RedirectRejected
 from auth.oauth.redirects import build_confirm_redirect
 from auth.oauth.state import FlowContext
 from auth.oauth.state import StateError
-from auth.oauth.state import issue_state
 from auth.vault.models import Authorization
 from auth.vault.models import PendingAuthorization
 from web.oauth.start import closed
+from web.oauth.start import new_state
 from web.shared.browser import browser_id
 from web.shared.services import get_db
 from web.shared.services import services
@@ -61,9 +61,7 @@ def login():
             "Login URI: Amazon's version parameter disagrees with SPAPI_APP_STATUS=%s", settings.app_status
         )
     region, account_type = catalog().central_for_host(target.central_host)
-    state = issue_state(
-        services().engine,
-        browser_id(create=True),
+    state = new_state(
         FlowContext("appstore", account_type, region.code, selling_partner_id=selling_partner_id),
     )
     params = {"redirect_uri": settings.redirect_uri, "amazon_state": amazon_state, "state": state}

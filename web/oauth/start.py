@@ -10,6 +10,7 @@ from auth.config.marketplaces import catalog
 from auth.oauth.consent import build_consent_uri
 from auth.oauth.outcomes import outcome
 from auth.oauth.state import FlowContext
+from auth.oauth.state import TooManyStates
 from auth.oauth.state import issue_state
 from web.shared.browser import browser_id
 from web.shared.services import services
@@ -28,6 +29,20 @@ def authorize():
         return closed()
     account_type = request.args.get("account", "seller").strip().lower() or "seller"
     return start_website_flow(request.args.get("marketplace", ""), account_type)
+
+
+def new_state(context: FlowContext) -> str:
+    """Issue a state for this browser, at most ``SPAPI_STATES_PER_MINUTE`` a minute per address."""
+    try:
+        return issue_state(
+            services().engine,
+            browser_id(create=True),
+            context,
+            address=request.remote_addr,
+            per_minute=services().settings.states_per_minute,
+        )
+    except TooManyStates:
+        abort(429, "Too many authorizations were started from your address. Wait a minute and try again.")
 
 
 def closed():
@@ -57,9 +72,7 @@ def start_website_flow(key: str, account_type: str, invitation_id: int | None = 
             f"Amazon documents no Vendor Central site for {marketplace.name}. "
             "Choose the marketplace where your vendor account is managed.",
         )
-    state = issue_state(
-        services().engine,
-        browser_id(create=True),
+    state = new_state(
         FlowContext(
             "website",
             account_type,

@@ -71,6 +71,6 @@ def init_app(app: Flask) -> None:
         log.error("unhandled %s on %s", type(error).__name__, request.path)
         return render_error(
             500,
-            InternalServerError.name,
+            InternalServerError().name,
             "Something went wrong on our side. Nothing was stored; please try again.",
         )

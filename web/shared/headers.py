@@ -36,6 +36,10 @@ def init_app(app: Flask) -> None:
         if request.blueprint in SENSITIVE_BLUEPRINTS or request.endpoint in SENSITIVE_ENDPOINTS:
             headers["Referrer-Policy"] = "no-referrer"
             headers["Cache-Control"] = "no-store"
+        elif request.blueprint == "console":
+            # Console pages show authorizations, fingerprints and one-time links: no cache keeps them.
+            headers["Referrer-Policy"] = "same-origin"
+            headers["Cache-Control"] = "no-store"
         else:
             # same-origin keeps Flask-WTF's HTTPS referrer check working on our own forms.
             headers["Referrer-Policy"] = "same-origin"

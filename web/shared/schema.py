@@ -1,8 +1,8 @@
-"""The schema at start-up: migrated in development and tests, checked everywhere else.
+"""The schema at start-up: migrated in tests, checked everywhere else.
 
-In production the deployment runs ``flask spapi db upgrade`` once; a process that finds the
-schema behind its code answers every request with a 503 naming that command, and serves
-normally as soon as the upgrade has run.
+In production the deployment runs ``flask spapi db upgrade`` once; a process whose database is
+behind its code answers every request with a 503 naming that command (checked on its first
+request, and again on each one until the upgrade has run), and serves normally after it.
 """
 
 import logging
@@ -17,24 +17,20 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask, engine: Engine, migrate: bool) -> None:
-    """Migrate (development, tests) or check the schema, refusing requests while it is behind."""
+    """Migrate (tests), or refuse requests while the schema is behind the code."""
     if migrate:
         schema.upgrade(engine)
         return
-    try:
-        schema.check_schema(engine)
-        return
-    except schema.SchemaBehind as error:
-        log.error("not serving: %s", error)
-    behind = {"yes": True}
+    checked = {"up_to_date": False}
 
     @app.before_request
     def refuse_while_schema_is_behind():
-        if not behind["yes"]:
+        if checked["up_to_date"]:
             return None
         try:
             schema.check_schema(engine)
         except schema.SchemaBehind as error:
+            log.error("not serving: %s", error)
             abort(503, str(error))
-        behind["yes"] = False
+        checked["up_to_date"] = True
         return None

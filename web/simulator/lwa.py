@@ -12,11 +12,14 @@ from web.simulator.instance import amazon
 
 def token_endpoint():
     """The LWA token endpoint."""
-    if request.args and not request.form:
+    if request.args and not request.form and not request.is_json:
         # Amazon's FAQ: parameters in the query string instead of the body give a 500.
         return jsonify(error="server_error", error_description="Internal server error"), 500
     if request.is_json:
-        data = request.get_json(silent=True)
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:
+            data = None
         form = {k: str(v) for k, v in data.items()} if isinstance(data, dict) else {}
     else:
         form = request.form.to_dict()

@@ -17,6 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("oauth_states") as table:
+        table.add_column(sa.Column("address_hash", sa.String(64)))
+    op.create_index("ix_oauth_states_address_created", "oauth_states", ["address_hash", "created_at"])
     op.create_table(
         "simulator_grants",
         sa.Column("token_hash", sa.String(64), primary_key=True),
@@ -53,3 +56,6 @@ def downgrade() -> None:
     op.drop_table("admin_sessions")
     op.drop_table("login_failures")
     op.drop_table("simulator_grants")
+    op.drop_index("ix_oauth_states_address_created", "oauth_states")
+    with op.batch_alter_table("oauth_states") as table:
+        table.drop_column("address_hash")

@@ -53,6 +53,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/flow.py
 	$(BIN)/python bench/explain.py
 	$(BIN)/python bench/tokens.py
+	$(BIN)/python bench/soak.py
+	$(BIN)/python bench/hang.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -14,6 +14,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()
 # bounded by the app) holds one thread, not a whole worker, so the site keeps answering.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 16))
+# A gthread worker otherwise keeps accepting connections while all its threads are busy and
+# queues them behind a slow callback; capped at its threads, it leaves them to idle workers.
+worker_connections = threads
 # Above the app's own upstream bounds (LWA 10 s + evidence 6 s + connects), so a worker is
 # only ever killed for a real hang.
 timeout = 30

@@ -52,6 +52,8 @@ def our_settings(lwa_url: str, workdir: str) -> dict[str, str]:
         "LWA_CLIENT_ID": "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef",
         "LWA_CLIENT_SECRET": "bench-secret",
         "LWA_TOKEN_URL": lwa_url,
+        # The evidence calls after each code exchange go to the same instant stand-in.
+        "SPAPI_API_URL": lwa_url.rsplit("/auth/o2/token", 1)[0],
         "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite",
         "SECRET_KEY": secrets.token_hex(32),
         "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),

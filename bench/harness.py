@@ -85,13 +85,16 @@ class GunicornProcess:
         self.env = {**os.environ, **(env or {}), "PUBLIC_URL": self.url}
         binaries = Path(sys.executable).parent
         if migrate and target.startswith("app:"):
-            subprocess.run(
+            upgrade = subprocess.run(
                 [str(binaries / "flask"), "--app", "app", "spapi", "db", "upgrade"],
                 cwd=root,
                 env=self.env,
-                check=True,
                 capture_output=True,
+                text=True,
             )
+            if upgrade.returncode:
+                self._sock.close()
+                raise RuntimeError(f"flask spapi db upgrade failed: {upgrade.stderr[-2000:]}")
         argv = [str(binaries / "gunicorn"), "--workers", str(workers), "--bind", f"fd://{fd}"]
         if config:
             argv += ["-c", "gunicorn.conf.py"]
@@ -116,13 +119,15 @@ class GunicornProcess:
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
+            connection = http.client.HTTPConnection(urlsplit(self.url).netloc, timeout=2)
             try:
-                connection = http.client.HTTPConnection(urlsplit(self.url).netloc, timeout=2)
                 connection.request("GET", ready_path)
                 connection.getresponse().read()
                 return
             except OSError:
                 time.sleep(0.1)
+            finally:
+                connection.close()
         self.close()
         raise RuntimeError(f"gunicorn {target} did not start")
 

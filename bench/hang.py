@@ -150,9 +150,8 @@ def main():
     statuses = sorted({status for status, _ in outcomes})
     longest = max(seconds for _, seconds in outcomes)
     waves = sorted({round(seconds / 5) * 5 for _, seconds in outcomes})
-    print(
-        f"callbacks: {len(outcomes)} answered, statuses {statuses}, longest {longest:.1f} s (waves at {waves} s)"
-    )
+    print(f"callbacks: {len(outcomes)} answered, statuses {statuses}, longest {longest:.1f} s")
+    print(f"callback durations rounded to 5 s: {waves}")
 
 
 if __name__ == "__main__":

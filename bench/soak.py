@@ -134,9 +134,8 @@ def main():
             )
     finally:
         postgres.stop()
-    print(
-        f"{'database':11} {'flows/s':>8} {'succeeded':>9} {'stored':>7} {'unreadable':>10} {'lwa req':>8} {'lost':>5}"
-    )
+    columns = ("flows/s", "succeeded", "stored", "unreadable", "lwa req", "lost")
+    print(f"{'database':11} " + " ".join(f"{c:>10}" for c in columns))
     for name, r in results.items():
         print(
             f"{name:11} {r['flows/s']:10.1f} {r['succeeded']:10d} {r['stored']:10d} {r['unreadable']:10d}"

@@ -80,7 +80,8 @@ def test_gunicorns_own_log_lines_are_redacted(tmp_path):
     try:
         port = int(server.url.rsplit(":", 1)[1])
         for raw in (
-            b"GET  /oauth/redirect?state=SEKRETSTATE1&spapi_oauth_code=SEKRETCODE1 HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"GET  /oauth/redirect?state=SEKRETSTATE1&spapi_oauth_code=SEKRETCODE1 HTTP/1.1\r\n"
+            b"Host: x\r\n\r\n",
             b"GET /oauth/redirect?state=SEKRETSTATE2&spapi_oauth_code=SEKRETCODE2\r\n\r\n",
         ):
             with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:

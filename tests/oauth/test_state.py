@@ -1,6 +1,5 @@
 """State generation and atomic, single-use consumption."""
 
-import inspect
 from datetime import timedelta
 
 import pytest
@@ -87,7 +86,3 @@ def test_expired_after_ten_minutes(db, engine):
         )
         == CONTEXT
     )
-
-
-def test_browser_comparison_is_constant_time():
-    assert "hmac.compare_digest" in inspect.getsource(state_module._why_rejected)

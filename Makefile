@@ -6,7 +6,7 @@ RUNTIME := $(VENV)/.runtime-installed
 STAMP := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint format bench chromium postgresql clean
+.PHONY: run test lint format bench mutation chromium postgresql clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/tokens.py
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/hang.py
+
+# Mutation testing of the security-critical modules (pyproject.toml [tool.mutmut]); slow, so
+# not part of `make test`. Prints the killed/survived counts.
+mutation: $(STAMP) postgresql
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results --all true | tail -n 60
 
 clean:
 	rm -rf $(VENV) .pytest_cache

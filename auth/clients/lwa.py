@@ -130,8 +130,6 @@ class LwaClient:
                 raise LwaError("timeout", "LWA did not answer in time") from None
             except requests.ConnectionError:
                 raise LwaError("unreachable", "the LWA token endpoint could not be reached") from None
-            except requests.HTTPError as error:
-                raise _http_error(error.response, exchanges) from None
             except ValueError:
                 raise LwaError(
                     "non_json", "LWA answered with something other than JSON", exchange=_last(exchanges)
@@ -168,16 +166,14 @@ def _lwa_error(code: str | None, description: str | None, exchanges: list[Exchan
     )
 
 
-def _http_error(response: requests.Response | None, exchanges: list[Exchange]) -> LwaError:
-    """Classify an HTTP failure that Authlib raised before reading an error body."""
-    status = response.status_code if response is not None else None
-    retry_after = _retry_after(response.headers.get("Retry-After")) if response is not None else None
-    body = {}
-    if response is not None:
-        try:
-            body = response.json()
-        except (ValueError, RecursionError):
-            body = {}
+def _http_error(response: requests.Response, exchanges: list[Exchange]) -> LwaError:
+    """Classify a non-2xx answer by its status first, then by an LWA error body if it has one."""
+    status = response.status_code
+    retry_after = _retry_after(response.headers.get("Retry-After"))  # pragma: no mutate (case-insensitive)
+    try:
+        body = response.json()
+    except (ValueError, RecursionError):
+        body = {}
     exchange = _last(exchanges)
     if isinstance(body, dict) and body.get("error"):
         error = _lwa_error(body["error"], body.get("error_description"), exchanges)
@@ -185,7 +181,7 @@ def _http_error(response: requests.Response | None, exchanges: list[Exchange]) -
         return error
     if status == 429:
         return LwaError("rate_limited", "LWA is throttling token requests", status, retry_after, exchange)
-    if status is not None and status < 500:
+    if status < 500:
         return LwaError(
             "non_json", f"LWA answered HTTP {status} without a JSON error", status, exchange=exchange
         )

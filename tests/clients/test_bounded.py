@@ -70,23 +70,54 @@ def test_the_adapter_caps_any_session(httpserver):
 
 
 @pytest.mark.parametrize(
-    ("status", "body", "headers", "kind", "retry_after"),
+    ("status", "body", "headers", "kind", "description", "retry_after"),
     [
-        (429, "", {"Retry-After": "2"}, "rate_limited", 2.0),
-        (429, '{"message": "Too Many Requests"}', {"Retry-After": "1"}, "rate_limited", 1.0),
-        (429, "<html>slow down</html>", {}, "rate_limited", None),
-        (503, "<html>busy</html>", {"Retry-After": "3"}, "http_error", 3.0),
-        (500, '{"message": "oops"}', {}, "http_error", None),
-        (400, '{"error": "invalid_grant", "error_description": "bad"}', {}, "invalid_grant", None),
-        (401, '{"error": "invalid_client"}', {}, "invalid_client", None),
-        (404, "<html>not here</html>", {}, "non_json", None),
+        (429, "", {"Retry-After": "2"}, "rate_limited", "LWA is throttling token requests", 2.0),
+        (
+            429,
+            '{"message": "Too Many Requests"}',
+            {"Retry-After": "1"},
+            "rate_limited",
+            "LWA is throttling token requests",
+            1.0,
+        ),
+        (429, "<html>slow down</html>", {}, "rate_limited", "LWA is throttling token requests", None),
+        (503, "<html>busy</html>", {"Retry-After": "3"}, "http_error", "LWA answered HTTP 503", 3.0),
+        (500, '{"message": "oops"}', {}, "http_error", "LWA answered HTTP 500", None),
+        (
+            400,
+            '{"error": "invalid_grant", "error_description": "bad"}',
+            {"Retry-After": "4"},
+            "invalid_grant",
+            "bad",
+            4.0,
+        ),
+        (401, '{"error": "invalid_client"}', {}, "invalid_client", "", None),
+        (404, "<html>not here</html>", {}, "non_json", "LWA answered HTTP 404 without a JSON error", None),
+        (400, '{"error": ""}', {}, "non_json", "LWA answered HTTP 400 without a JSON error", None),
     ],
 )
-def test_failures_are_classified_by_status_first(httpserver, status, body, headers, kind, retry_after):
+def test_failures_are_classified_by_status_first(
+    httpserver, status, body, headers, kind, description, retry_after
+):
     httpserver.expect_request("/auth/o2/token").respond_with_data(body, status=status, headers=headers)
     with pytest.raises(LwaError) as error:
         LwaClient(httpserver.url_for("/auth/o2/token"), "id", "secret").refresh("Atzr|x")
-    assert (error.value.kind, error.value.http_status, error.value.retry_after) == (kind, status, retry_after)
+    found = error.value
+    assert (found.kind, found.description, found.http_status, found.retry_after) == (
+        kind,
+        description,
+        status,
+        retry_after,
+    )
+    assert found.exchange is not None and found.exchange.status == status
+
+
+def test_a_200_with_an_error_body_is_that_error(httpserver):
+    httpserver.expect_request("/auth/o2/token").respond_with_json({"error": "server_error"})
+    with pytest.raises(LwaError) as error:
+        LwaClient(httpserver.url_for("/auth/o2/token"), "id", "secret").refresh("Atzr|x")
+    assert (error.value.kind, error.value.http_status) == ("server_error", 200)
 
 
 def test_a_429_without_an_error_body_is_retried_after_retry_after(httpserver):

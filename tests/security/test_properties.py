@@ -232,3 +232,59 @@ def test_the_fuzz_reaches_redirects(client):
     # Guards the fuzz above: its valid values do produce redirects.
     assert client.get("/authorize", query_string={"marketplace": "US"}).status_code == 302
     assert client.get("/oauth/login", query_string=login_params()).status_code == 302
+
+
+def test_the_redacting_record_factory_chains_and_is_installed_once():
+    made = []
+    previous = logging.getLogRecordFactory()
+
+    def earlier(*args, **kwargs):
+        made.append(args[0])  # the logger's name
+        return previous(*args, **kwargs)
+
+    logging.setLogRecordFactory(earlier)
+    try:
+        redact.install()
+        redact.install()
+        factory = logging.getLogRecordFactory()
+        assert factory.redacts is True and factory is not earlier
+        record = factory(
+            "chain.test", logging.INFO, __file__, 1, "token %s for %s", ("Atza|SECRETVALUE", "me"), None
+        )
+        assert made == ["chain.test"]
+        assert record.getMessage() == "token [redacted-token] for me"
+        plain = factory("chain.test", logging.INFO, __file__, 1, "nothing %s", ("here",), None)
+        assert (plain.msg, plain.args) == ("nothing %s", ("here",))  # untouched when clean
+    finally:
+        logging.setLogRecordFactory(previous)
+
+
+def test_error_types_keep_what_they_were_given():
+    from auth.oauth.callback import CallbackError
+
+    state_error = StateError("reused")
+    assert (str(state_error), state_error.reason) == ("reused", "reused")
+    callback_error = CallbackError("malformed_code")
+    assert (str(callback_error), callback_error.kind, callback_error.status, callback_error.detail) == (
+        "malformed_code",
+        "malformed_code",
+        400,
+        "",
+    )
+    config_error = ConfigError("SECRET_KEY", "is weak")
+    assert (str(config_error), config_error.setting, config_error.problem) == (
+        "SECRET_KEY: is weak",
+        "SECRET_KEY",
+        "is weak",
+    )
+
+
+def test_spapi_api_url_keeps_path_and_query(tmp_path):
+    app = create_app(base_config(tmp_path, SPAPI_API_URL="http://127.0.0.1:9/proxy"))
+    settings = app.extensions["spapi"].settings
+    assert (
+        settings.spapi_url("https://sellingpartnerapi-na.amazon.com/x/y?a=1&b=2")
+        == "http://127.0.0.1:9/proxy/x/y?a=1&b=2"
+    )
+    assert settings.spapi_url("https://sellingpartnerapi-na.amazon.com/x") == "http://127.0.0.1:9/proxy/x"
+    app.extensions["spapi"].engine.dispose()

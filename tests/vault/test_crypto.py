@@ -15,7 +15,7 @@ def test_sealed_token_opens_only_for_its_owner():
     sealed = vault.seal("A1SELLER", "NA", TOKEN)
     assert TOKEN.encode() not in sealed and b"A1SELLER" not in sealed
     assert vault.open(sealed, "A1SELLER", "NA") == TOKEN
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="^the stored token belongs to another authorization$"):
         vault.open(sealed, "A2OTHER", "NA")  # a row swapped onto another partner
     with pytest.raises(VaultError):
         vault.open(sealed, "A1SELLER", "EU")
@@ -28,8 +28,10 @@ def test_old_keys_decrypt_and_rotation_moves_to_the_newest():
     assert both.open(sealed_old, "A1", "EU") == TOKEN
     rotated = both.rotate(sealed_old)
     assert TokenVault([new]).open(rotated, "A1", "EU") == TOKEN
-    with pytest.raises(VaultError):
+    with pytest.raises(VaultError, match="^the stored token cannot be decrypted with the configured keys$"):
         TokenVault([new]).open(sealed_old, "A1", "EU")
+    with pytest.raises(VaultError, match="^the stored token cannot be decrypted with the configured keys$"):
+        TokenVault([new]).rotate(sealed_old)
 
 
 def test_wrong_key_is_a_clear_error_without_ciphertext():

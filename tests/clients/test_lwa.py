@@ -1,0 +1,66 @@
+"""The LWA client's requests and errors, against a loopback token endpoint."""
+
+from urllib.parse import parse_qs
+
+import pytest
+
+from auth.clients.lwa import LwaClient
+from auth.clients.lwa import LwaError
+from tests.helpers import lwa_success
+
+
+def form_of(httpserver) -> dict:
+    return {k: v[0] for k, v in parse_qs(httpserver.log[-1][0].get_data(as_text=True)).items()}
+
+
+def test_grantless_sends_client_credentials_and_the_scope(httpserver):
+    httpserver.expect_request("/auth/o2/token").respond_with_json(
+        lwa_success(scope="sellingpartnerapi::notifications")
+    )
+    token = LwaClient(httpserver.url_for("/auth/o2/token"), "the-id", "the-secret").grantless(
+        "sellingpartnerapi::notifications"
+    )
+    assert form_of(httpserver) == {
+        "grant_type": "client_credentials",
+        "scope": "sellingpartnerapi::notifications",
+        "client_id": "the-id",
+        "client_secret": "the-secret",
+    }
+    assert token.scope == "sellingpartnerapi::notifications"
+
+
+def test_refresh_sends_no_scope(httpserver):
+    httpserver.expect_request("/auth/o2/token").respond_with_json(lwa_success())
+    LwaClient(httpserver.url_for("/auth/o2/token"), "the-id", "the-secret").refresh("Atzr|x")
+    assert form_of(httpserver) == {
+        "grant_type": "refresh_token",
+        "refresh_token": "Atzr|x",
+        "client_id": "the-id",
+        "client_secret": "the-secret",
+    }
+
+
+def test_an_lwa_error_carries_its_code_description_status_and_exchange(httpserver):
+    httpserver.expect_request("/auth/o2/token").respond_with_json(
+        {"error": "invalid_grant", "error_description": "The request has an invalid grant parameter"},
+        status=400,
+    )
+    with pytest.raises(LwaError) as caught:
+        LwaClient(httpserver.url_for("/auth/o2/token"), "id", "secret").refresh("Atzr|x")
+    error = caught.value
+    assert (error.kind, error.description, error.http_status) == (
+        "invalid_grant",
+        "The request has an invalid grant parameter",
+        400,
+    )
+    assert str(error) == "invalid_grant: The request has an invalid grant parameter"
+    assert error.exchange is not None and error.exchange.status == 400
+    assert "client_secret=secret" not in error.exchange.request_body
+
+
+def test_an_error_without_a_description_is_named_by_its_kind(httpserver):
+    httpserver.expect_request("/auth/o2/token").respond_with_json({"error": "invalid_client"}, status=401)
+    with pytest.raises(LwaError) as caught:
+        LwaClient(httpserver.url_for("/auth/o2/token"), "id", "secret").refresh("Atzr|x")
+    assert str(caught.value) == "invalid_client" and caught.value.description == ""
+    assert LwaError("timeout").description == "" and str(LwaError("timeout")) == "timeout"

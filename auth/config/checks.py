@@ -3,11 +3,14 @@
 import base64
 import math
 from collections import Counter
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 
 from auth.config.identifiers import APPLICATION_ID_RE
 from auth.config.identifiers import LWA_CLIENT_ID_RE
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 class ConfigError(ValueError):
@@ -113,3 +116,27 @@ def check_count(name: str, value: str | None, default: int) -> int:
     if not text.isdigit() or len(text) > 9:
         raise ConfigError(name, f"must be a whole number, got {text[:20]!r}")
     return int(text)
+
+
+def check_url(name: str, value: str) -> str:
+    """Check an absolute URL that must be https unless it points at this machine."""
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+    except ValueError:
+        raise ConfigError(name, f"is not a valid URL: {value!r}") from None
+    if parts.scheme not in {"http", "https"} or not hostname:
+        raise ConfigError(name, f"must be an absolute http(s) URL, got {value!r}")
+    if parts.scheme != "https" and hostname not in LOOPBACK_HOSTS:
+        raise ConfigError(name, "must use https:// (plain http is allowed only on loopback hosts)")
+    if parts.fragment or "#" in value:
+        raise ConfigError(name, "must not contain a fragment (#); Amazon rejects it (MD5110)")
+    if parts.query:
+        raise ConfigError(name, "must not contain a query string")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise ConfigError(name, "must not contain a user name or password")
+    try:
+        parts.port  # noqa: B018 (raises ValueError for a port out of range or not a number)
+    except ValueError:
+        raise ConfigError(name, f"has an invalid port: {value!r}") from None
+    return value.rstrip("/")

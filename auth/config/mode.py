@@ -3,9 +3,9 @@ keys, the simulator, Flask's debugger) never leak into production."""
 
 from urllib.parse import urlsplit
 
+from auth.config.checks import LOOPBACK_HOSTS
 from auth.config.checks import ConfigError
 from auth.config.checks import check_flag
-from auth.config.settings import LOOPBACK_HOSTS
 from auth.config.settings import Settings
 
 

@@ -22,13 +22,13 @@ from auth.config.checks import check_encryption_keys
 from auth.config.checks import check_flag
 from auth.config.checks import check_proxy_hops
 from auth.config.checks import check_secret_key
+from auth.config.checks import check_url
 from auth.config.identifiers import ROLE_ARN_RE
 
 DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
 SIMULATOR_PATH = "/simulator"
 REDIRECT_PATH = "/oauth/redirect"
 LOGIN_PATH = "/oauth/login"
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 APP_STATUSES = ("draft", "published")
 
 
@@ -113,30 +113,6 @@ def _flag(values: Mapping[str, str], name: str) -> bool:
     return str(values.get(name, "")).strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _url(name: str, value: str) -> str:
-    """Check an absolute URL that must be https unless it points at this machine."""
-    try:
-        parts = urlsplit(value)
-        hostname = parts.hostname
-    except ValueError:
-        raise ConfigError(name, f"is not a valid URL: {value!r}") from None
-    if parts.scheme not in {"http", "https"} or not hostname:
-        raise ConfigError(name, f"must be an absolute http(s) URL, got {value!r}")
-    if parts.scheme != "https" and hostname not in LOOPBACK_HOSTS:
-        raise ConfigError(name, "must use https:// (plain http is allowed only on loopback hosts)")
-    if parts.fragment or "#" in value:
-        raise ConfigError(name, "must not contain a fragment (#); Amazon rejects it (MD5110)")
-    if parts.query:
-        raise ConfigError(name, "must not contain a query string")
-    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise ConfigError(name, "must not contain a user name or password")
-    try:
-        parts.port  # noqa: B018 (raises ValueError for a port out of range or not a number)
-    except ValueError:
-        raise ConfigError(name, f"has an invalid port: {value!r}") from None
-    return value.rstrip("/")
-
-
 def _required(values: Mapping[str, str], name: str, default: str | None) -> str:
     value = str(values.get(name) or "").strip() or default
     if not value:
@@ -156,7 +132,7 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
         defaults.setdefault("SPAPI_APP_STATUS", "draft")
         defaults.setdefault("LWA_CLIENT_ID", SIMULATOR_CLIENT_ID)
 
-    public_url = _url("PUBLIC_URL", _required(values, "PUBLIC_URL", defaults.get("PUBLIC_URL")))
+    public_url = check_url("PUBLIC_URL", _required(values, "PUBLIC_URL", defaults.get("PUBLIC_URL")))
     status = _required(values, "SPAPI_APP_STATUS", defaults.get("SPAPI_APP_STATUS")).lower()
     if status not in APP_STATUSES:
         raise ConfigError("SPAPI_APP_STATUS", f"must be draft or published, got {status!r}")
@@ -194,16 +170,16 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
         settings,
         role_arn=role_arn,
         role_external_id=str(values.get("SPAPI_ROLE_EXTERNAL_ID") or "").strip() or None,
-        sts_endpoint_url=_url("SPAPI_STS_ENDPOINT_URL", sts_url) if sts_url else None,
+        sts_endpoint_url=check_url("SPAPI_STS_ENDPOINT_URL", sts_url) if sts_url else None,
         # The simulator models an app with the Product Listing role, so it checks by default.
         verify_seller_id=check_flag(
             "SPAPI_VERIFY_SELLER_ID", values.get("SPAPI_VERIFY_SELLER_ID"), simulator
         ),
         public_authorize=check_flag("SPAPI_PUBLIC_AUTHORIZE", values.get("SPAPI_PUBLIC_AUTHORIZE"), True),
-        spapi_api_url=_url("SPAPI_API_URL", api_url) if api_url else None,
+        spapi_api_url=check_url("SPAPI_API_URL", api_url) if api_url else None,
         trust_proxy_hops=check_proxy_hops(values.get("TRUST_PROXY_HOPS")),
         states_per_minute=check_count("SPAPI_STATES_PER_MINUTE", values.get("SPAPI_STATES_PER_MINUTE"), 30),
     )
     check_secret_key(settings.secret_key)
     token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)
-    return replace(settings, lwa_token_url=_url("LWA_TOKEN_URL", token_url))
+    return replace(settings, lwa_token_url=check_url("LWA_TOKEN_URL", token_url))

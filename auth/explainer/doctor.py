@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from datetime import date
 from urllib.parse import urlsplit
 
+from auth.config.checks import LOOPBACK_HOSTS
 from auth.config.settings import APP_STATUSES
 from auth.config.settings import DEFAULT_LWA_TOKEN_URL
-from auth.config.settings import LOOPBACK_HOSTS
 from auth.config.settings import ConfigError
 from auth.config.settings import check_application_id
 from auth.config.settings import check_client_id

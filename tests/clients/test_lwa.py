@@ -64,3 +64,32 @@ def test_an_error_without_a_description_is_named_by_its_kind(httpserver):
         LwaClient(httpserver.url_for("/auth/o2/token"), "id", "secret").refresh("Atzr|x")
     assert str(caught.value) == "invalid_client" and caught.value.description == ""
     assert LwaError("timeout").description == "" and str(LwaError("timeout")) == "timeout"
+
+
+def test_a_code_exchange_sends_the_code_and_redirect_uri(httpserver):
+    httpserver.expect_request("/auth/o2/token").respond_with_json(lwa_success())
+    LwaClient(httpserver.url_for("/auth/o2/token"), "the-id", "the-secret").exchange_code(
+        "ANcode", "https://app/r"
+    )
+    assert form_of(httpserver) == {
+        "grant_type": "authorization_code",
+        "code": "ANcode",
+        "redirect_uri": "https://app/r",
+        "client_id": "the-id",
+        "client_secret": "the-secret",
+    }
+
+
+def test_a_code_exchange_without_a_refresh_token_is_a_bad_response(httpserver):
+    body = lwa_success()
+    del body["refresh_token"]
+    httpserver.expect_request("/auth/o2/token").respond_with_json(body)
+    with pytest.raises(LwaError) as caught:
+        LwaClient(httpserver.url_for("/auth/o2/token"), "id", "secret").exchange_code(
+            "ANcode", "https://app/r"
+        )
+    assert (caught.value.kind, caught.value.description) == (
+        "bad_response",
+        "LWA answered without a refresh_token",
+    )
+    assert caught.value.exchange is not None and caught.value.exchange.status == 200

@@ -153,7 +153,31 @@ def test_replayed_code_refused_before_lwa(app, client, httpserver):
     assert callback(client, start_website_flow(client)).status_code == 303
     replay = callback(client, start_website_flow(client))  # fresh state, same code
     assert replay.status_code == 400
+    assert b'data-outcome="callback.code_replayed"' in replay.data
     assert len(httpserver.log) == 1
+
+
+@pytest.mark.parametrize("code", ["AN code", "x" * 3000, "AN\u00e9"])
+def test_a_malformed_code_is_named_and_never_sent(app, client, httpserver, code):
+    response = callback(client, start_website_flow(client), code=code)
+    assert response.status_code == 400
+    assert b'data-outcome="callback.malformed_code"' in response.data
+    assert httpserver.log == [] and count(app, Authorization) == 0
+
+
+def test_a_cancellation_carries_the_flow_it_ends(app, client):
+    from auth.oauth.callback import Cancelled
+    from auth.oauth.callback import complete_callback
+
+    state = start_website_flow(client, "JP")
+    browser = client.get_cookie(app.config["BROWSER_COOKIE_NAME"]).value
+    services = app.extensions["spapi"]
+    with services.sessions() as db:
+        result = complete_callback(
+            db, services.vault, services.lwa, "https://app/r", {"state": state}, browser
+        )
+    assert isinstance(result, Cancelled)
+    assert (result.context.flow, result.context.region, result.error) == ("website", "FE", None)
 
 
 def test_cancel_without_code_consumes_state_and_stores_nothing(app, client, httpserver):

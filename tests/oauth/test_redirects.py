@@ -69,6 +69,7 @@ def test_the_rebuilt_redirect_keeps_other_parameters_and_replaces_ours(allow_lis
     )
     location = build_confirm_redirect(parts, {"state": "new", "redirect_uri": "https://app/r"})
     split = urlsplit(location)
+    assert location.startswith("https://sellercentral.amazon.com/apps/authorize/confirm/")
     assert (split.scheme, split.netloc, split.fragment) == ("https", "sellercentral.amazon.com", "")
     assert split.query == "keep=1&blank=&state=new&redirect_uri=https%3A%2F%2Fapp%2Fr"
     assert not location.endswith("#")

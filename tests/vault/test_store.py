@@ -9,6 +9,7 @@ from auth.vault.audit import events_for
 from auth.vault.models import utcnow
 from auth.vault.pending import approve
 from auth.vault.store import find_authorization
+from auth.vault.store import list_authorizations
 from auth.vault.store import list_pending
 from auth.vault.store import save_authorization
 from auth.vault.store import save_pending
@@ -158,3 +159,56 @@ def test_defaults_are_a_seller_storing_a_claimed_token(app):
     )
     [(actor, action, _spid, _region, detail)] = audit(app)
     assert (actor, action, detail["reason"], detail["trust"]) == ("seller", "stored", "stored", "claimed")
+
+
+def test_a_new_token_clears_the_last_refresh_and_the_audit_keeps_the_time_given(app):
+    row = store(app)
+    with app.extensions["spapi"].sessions() as db:
+        stored = find_authorization(db, "A1STORE", "NA")
+        stored.last_refresh_at, stored.last_refresh_result = utcnow(), "invalid_grant"
+        db.commit()
+    at = utcnow() - timedelta(hours=3)
+    again = store(app, token="Atzr|renewed", now=at)
+    assert (again.last_refresh_at, again.last_refresh_result, again.id) == (None, None, row.id)
+    assert again.authorized_at == at
+    with app.extensions["spapi"].sessions() as db:
+        [event] = [e for e in events_for(db, "A1STORE") if detail_of(e).get("token_after") == again.fingerprint]
+    assert event.at == at
+
+
+def test_a_long_pending_reason_is_cut_and_the_audit_names_it(app):
+    services = app.extensions["spapi"]
+    with services.sessions() as db:
+        row = save_pending(
+            db,
+            services.vault,
+            selling_partner_id="A1STORE",
+            region="EU",
+            account_type="seller",
+            workflow="website",
+            refresh_token="Atzr|long",
+            trust="claimed",
+            evidence=EVIDENCE,
+            reason="r" * 400,
+        )
+    assert row.reason == "r" * 300
+    detail = audit(app)[-1][4]
+    assert (detail["reason"], detail["account_fingerprint"]) == ("r" * 300, "acct:abc")
+
+
+def test_active_rows_are_listed_newest_first(app):
+    services = app.extensions["spapi"]
+    now = utcnow()
+    with services.sessions() as db:
+        for spid, minutes in (("A1OLD", 30), ("A1NEW", 1)):
+            save_authorization(
+                db,
+                services.vault,
+                selling_partner_id=spid,
+                region="NA",
+                account_type="seller",
+                workflow="website",
+                refresh_token=f"Atzr|{spid}",
+                now=now - timedelta(minutes=minutes),
+            )
+        assert [r.selling_partner_id for r in list_authorizations(db)] == ["A1NEW", "A1OLD"]

@@ -82,6 +82,7 @@ def test_the_adapter_caps_any_session(httpserver):
             1.0,
         ),
         (429, "<html>slow down</html>", {}, "rate_limited", "LWA is throttling token requests", None),
+        (429, "", {"Retry-After": "0"}, "rate_limited", "LWA is throttling token requests", 0.0),
         (503, "<html>busy</html>", {"Retry-After": "3"}, "http_error", "LWA answered HTTP 503", 3.0),
         (500, '{"message": "oops"}', {}, "http_error", "LWA answered HTTP 500", None),
         (

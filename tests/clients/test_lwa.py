@@ -93,3 +93,10 @@ def test_a_code_exchange_without_a_refresh_token_is_a_bad_response(httpserver):
         "LWA answered without a refresh_token",
     )
     assert caught.value.exchange is not None and caught.value.exchange.status == 200
+
+
+def test_an_error_without_a_code_is_other():
+    from auth.clients import lwa
+
+    error = lwa._lwa_error(None, None, [])
+    assert (error.kind, error.description, error.http_status, error.exchange) == ("other", "", None, None)

@@ -205,6 +205,7 @@ def test_error_parameter_is_explained_and_escaped(app, client, httpserver):
 def test_malformed_selling_partner_id_refused(app, client, httpserver, spid):
     response = callback(client, start_website_flow(client), spid=spid)
     assert response.status_code == 400
+    assert b'data-outcome="callback.malformed_selling_partner_id"' in response.data
     assert httpserver.log == [] and count(app, Authorization) == 0
 
 
@@ -335,4 +336,32 @@ def test_appstore_state_requires_same_selling_partner(app, client, httpserver):
     state = query_of(response.headers["Location"])["state"]
     mismatch = callback(client, state, spid="A2SOMEONEELSE")
     assert mismatch.status_code == 400
+    assert b'data-outcome="callback.selling_partner_mismatch"' in mismatch.data
     assert httpserver.log == [] and count(app, Authorization) == 0
+
+
+def test_without_a_collector_the_row_says_no_evidence_was_collected(app, client, httpserver):
+    import json
+
+    from auth.oauth.callback import complete_callback
+
+    httpserver.expect_request("/auth/o2/token").respond_with_json(lwa_success())
+    state = start_website_flow(client)
+    browser = client.get_cookie(app.config["BROWSER_COOKIE_NAME"]).value
+    services = app.extensions["spapi"]
+    params = {"state": state, "selling_partner_id": SELLING_PARTNER_ID, "spapi_oauth_code": CODE}
+    with services.sessions() as db:
+        row = complete_callback(db, services.vault, services.lwa, "https://app/r", params, browser)
+    assert json.loads(row.evidence)["notes"] == ["no evidence was collected"]
+
+
+def test_a_vendor_flow_records_that_nothing_could_be_checked(app, client, httpserver, spapi_stub):
+    import json
+
+    httpserver.expect_request("/auth/o2/token").respond_with_json(lwa_success())
+    spapi_stub.clear()  # a vendor flow must not call the Sellers API at all
+    assert callback(client, start_website_flow(client, "DE", "vendor")).status_code == 303
+    [row] = authorizations(app)
+    evidence = json.loads(row.evidence)
+    assert evidence["account_fingerprint"] is None and "vendor account" in evidence["notes"][0]
+    assert spapi_stub.log == []

@@ -141,3 +141,22 @@ def test_invitation_links_never_reach_the_logs(server, caplog):
     requests.get(invitation["url"], timeout=10)
     secret = invitation["url"].rsplit("/", 1)[1]
     assert secret not in caplog.text
+
+
+def test_a_second_flow_started_from_one_invitation_is_refused_once_it_is_used(server):
+    invitation = create(server)
+    browser = requests.Session()
+    page = browser.get(invitation["url"], timeout=10)
+    form = parse_form(page.text)
+    first = browser.get(
+        urljoin(page.url, form["action"]), params={**form["fields"], "marketplace": "US"}, timeout=10
+    )
+    second = browser.get(
+        urljoin(page.url, form["action"]), params={**form["fields"], "marketplace": "US"}, timeout=10
+    )
+    for consent in (first, second):
+        consent_form = parse_form(consent.text)
+        decision = {**consent_form["fields"], "decision": "confirm", "selling_partner_id": "ATWICE00000001"}
+        landing = browser.post(urljoin(consent.url, consent_form["action"]), data=decision, timeout=10)
+    assert landing.status_code == 400 and 'data-outcome="callback.invitation_used"' in landing.text
+    assert [r.selling_partner_id for r in authorizations(server.app)] == ["ATWICE00000001"]

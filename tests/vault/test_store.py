@@ -14,10 +14,11 @@ from auth.vault.store import list_pending
 from auth.vault.store import save_authorization
 from auth.vault.store import save_pending
 
+# Keys deliberately out of order: the store keeps them sorted.
 EVIDENCE = {
+    "seller_id_check": "failed",
     "account_fingerprint": "acct:abc",
     "marketplace_ids": ["ATVPDKIKX0DER"],
-    "seller_id_check": "failed",
 }
 
 
@@ -172,7 +173,9 @@ def test_a_new_token_clears_the_last_refresh_and_the_audit_keeps_the_time_given(
     assert (again.last_refresh_at, again.last_refresh_result, again.id) == (None, None, row.id)
     assert again.authorized_at == at
     with app.extensions["spapi"].sessions() as db:
-        [event] = [e for e in events_for(db, "A1STORE") if detail_of(e).get("token_after") == again.fingerprint]
+        [event] = [
+            e for e in events_for(db, "A1STORE") if detail_of(e).get("token_after") == again.fingerprint
+        ]
     assert event.at == at
 
 

@@ -86,3 +86,27 @@ def test_expired_after_ten_minutes(db, engine):
         )
         == CONTEXT
     )
+
+
+def test_a_state_and_a_browser_id_are_43_url_safe_characters(engine):
+    assert len(issue_state(engine, "browser", CONTEXT)) == 43
+    assert len(state_module.new_browser_id()) == 43
+
+
+def test_without_a_limit_an_address_may_start_any_number(engine):
+    for _ in range(40):
+        issue_state(engine, "browser", CONTEXT, address="192.0.2.1")
+
+
+def test_the_limit_counts_one_minute_only(engine):
+    start = utcnow()
+    for seconds in (0, 10):
+        issue_state(
+            engine, "b", CONTEXT, now=start - timedelta(seconds=61 + seconds), address="a", per_minute=1
+        )
+    issue_state(
+        engine, "b", CONTEXT, now=start, address="a", per_minute=1
+    )  # the older ones are out of the window
+    with pytest.raises(state_module.TooManyStates):
+        issue_state(engine, "b", CONTEXT, now=start + timedelta(seconds=1), address="a", per_minute=1)
+    issue_state(engine, "b", CONTEXT, now=start + timedelta(seconds=1), address="other", per_minute=1)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from auth.vault.models import OAuthState
 from auth.vault.models import UsedCode
+from auth.vault.models import UTCDateTime
 from auth.vault.models import utcnow
 
 STATE_TTL = timedelta(minutes=10)
@@ -32,7 +33,10 @@ _INSERT_STATE = insert(OAuthState.__table__)
 _COUNT_RECENT = (
     select(func.count())
     .select_from(OAuthState)
-    .where(OAuthState.address_hash == bindparam("address_hash"), OAuthState.created_at > bindparam("since"))
+    .where(
+        OAuthState.address_hash == bindparam("address_hash"),
+        OAuthState.created_at > bindparam("since", type_=UTCDateTime()),
+    )
 )
 # LWA codes live five minutes; an hour of memory refuses every replay LWA itself would accept.
 CODE_MEMORY = timedelta(hours=1)

@@ -100,13 +100,10 @@ def test_without_a_limit_an_address_may_start_any_number(engine):
 
 def test_the_limit_counts_one_minute_only(engine):
     start = utcnow()
-    for seconds in (0, 10):
-        issue_state(
-            engine, "b", CONTEXT, now=start - timedelta(seconds=61 + seconds), address="a", per_minute=1
-        )
+    issue_state(engine, "b", CONTEXT, now=start - timedelta(seconds=61), address="a")
     issue_state(
         engine, "b", CONTEXT, now=start, address="a", per_minute=1
-    )  # the older ones are out of the window
+    )  # the older one is out of the window
     with pytest.raises(state_module.TooManyStates):
         issue_state(engine, "b", CONTEXT, now=start + timedelta(seconds=1), address="a", per_minute=1)
     issue_state(engine, "b", CONTEXT, now=start + timedelta(seconds=1), address="other", per_minute=1)

@@ -17,10 +17,10 @@ from auth.explainer.evidence import apply_system_hints
 from auth.explainer.evidence import body_evidence
 from auth.explainer.evidence import json_body
 from auth.explainer.evidence import text_evidence
-from auth.explainer.evidence import timing_findings
 from auth.explainer.evidence import xml_evidence
 from auth.explainer.findings import Context
 from auth.explainer.findings import Finding
+from auth.explainer.timing import timing_findings
 from auth.explainer.url_findings import url_findings
 
 MAX_INPUT = 256 * 1024
@@ -74,7 +74,7 @@ def diagnose(text: str, context: Context | None = None) -> Diagnosis:
     if kind == "message":
         for url in URL_RE.findall(stripped)[:5]:
             findings.extend(url_findings(url, context))
-    findings.extend(timing_findings(stripped, scores))
+    findings.extend(timing_findings(stripped, scores.order))
     apply_system_hints(stripped, scores)
     entries = scores.ranked()
     for finding in findings:

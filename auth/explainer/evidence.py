@@ -7,9 +7,6 @@ from auth.explainer.catalog import Entry
 from auth.explainer.catalog import catalog
 from auth.explainer.catalog import normalize
 from auth.explainer.findings import Finding
-from auth.explainer.timing import TIMESTAMP_RE
-from auth.explainer.timing import parse_http_date
-from auth.explainer.timing import parse_time
 
 MAX_ENTRIES = 8
 SPECIFIC = 10  # the score of a message-pattern match
@@ -175,29 +172,6 @@ def xml_evidence(text: str, scores: Scores) -> None:
         for pattern, entry in catalog().patterns:
             if pattern in flat:
                 scores.add(entry, 12)
-
-
-def timing_findings(text: str, scores: Scores) -> list[Finding]:
-    """An invalid_grant on a code, with timestamps in the input more than 5 minutes apart."""
-    if "invalid_grant-code" not in scores.order and "invalid grant parameter : code" not in normalize(text):
-        return []
-    stamps = [parse_time(s) for s in TIMESTAMP_RE.findall(text)[:50]]
-    stamps.extend(
-        parse_http_date(m) for m in re.findall(r"\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT", text)[:50]
-    )
-    stamps = sorted(s for s in stamps if s is not None)
-    if len(stamps) >= 2:
-        minutes = (stamps[-1] - stamps[0]).total_seconds() / 60
-        if minutes > 5:
-            return [
-                Finding(
-                    "error",
-                    f"The timestamps in this input are {minutes:.0f} minutes apart: an "
-                    "spapi_oauth_code lives 5 minutes, so it had expired before the exchange.",
-                    "invalid_grant-code",
-                )
-            ]
-    return []
 
 
 def apply_system_hints(text: str, scores: Scores) -> None:

@@ -16,6 +16,7 @@ from auth.simulator.grants import GrantStore
 from auth.simulator.records import Registration
 from auth.simulator.records import TokenAnswer
 from auth.simulator.records import error_answer
+from auth.simulator.tokens import TokenChecks
 
 CODE_TTL = 300
 ACCESS_TOKEN_TTL = 3600
@@ -24,7 +25,7 @@ AMAZON_STATE_TTL = 600  # UNCONFIRMED upstream; ten minutes like our own state.
 PRUNE_EVERY = 100
 
 
-class SimulatedAmazon:
+class SimulatedAmazon(TokenChecks):
     """The simulated consent pages and token endpoint; what they issue lives in ``grants``
     (the database), so every worker and instance answers alike."""
 
@@ -191,22 +192,6 @@ class SimulatedAmazon:
         if scope:
             body["scope"] = scope
         return TokenAnswer(200, body)
-
-    def access_token_problem(self, token: str | None, grantless_ok: bool = False) -> str | None:
-        """Return why an ``x-amz-access-token`` is refused by the SP-API, or None."""
-        if not token:
-            return "Access token is missing in the request header."
-        entry = self.grants.get("access", token)
-        if entry is None or entry.expires_at < self.clock():
-            return "The access token you provided is revoked, malformed or invalid."
-        if entry.selling_partner_id is None and not grantless_ok:
-            return "The access token you provided is revoked, malformed or invalid."
-        return None
-
-    def access_token_owner(self, token: str | None) -> str | None:
-        """The selling partner whose account an access token opens (None if grantless or unknown)."""
-        entry = self.grants.get("access", token)
-        return entry.selling_partner_id if entry else None
 
     def _maybe_prune(self) -> None:
         if secrets.randbelow(PRUNE_EVERY) == 0:

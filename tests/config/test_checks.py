@@ -1,12 +1,19 @@
 """Checks of single settings, at their boundaries and with their exact words."""
 
+import base64
+
 import pytest
+from cryptography.fernet import Fernet
 
 from auth.config.checks import ConfigError
+from auth.config.checks import check_application_id
+from auth.config.checks import check_client_id
 from auth.config.checks import check_count
+from auth.config.checks import check_encryption_keys
 from auth.config.checks import check_flag
 from auth.config.checks import check_proxy_hops
 from auth.config.checks import check_secret_key
+from auth.config.checks import check_url
 
 RANDOM_32 = "0123456789abcdef0123456789ABCDEF"
 
@@ -78,3 +85,87 @@ def test_counts_have_at_most_nine_digits():
     assert check_count("N", "", 7) == 7 and check_count("N", None, 7) == 7
     with pytest.raises(ConfigError):
         check_count("N", "1000000000", 1)
+
+
+APP_ID = "amzn1.sp.solution.0bf296b5-36a6-4942-a13e-0123456789ab"
+CLIENT_ID = "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("ftp://x.example", "U: must be an absolute http(s) URL, got 'ftp://x.example'"),
+        ("https://", "U: must be an absolute http(s) URL, got 'https://'"),
+        ("http://x.example", "U: must use https:// (plain http is allowed only on loopback hosts)"),
+        ("https://x.example/#f", "U: must not contain a fragment (#); Amazon rejects it (MD5110)"),
+        ("https://x.example/#", "U: must not contain a fragment (#); Amazon rejects it (MD5110)"),
+        ("https://x.example/?a=1", "U: must not contain a query string"),
+        ("https://u@x.example", "U: must not contain a user name or password"),
+        ("https://:p@x.example", "U: must not contain a user name or password"),
+        ("https://x.example:99999", "U: has an invalid port: 'https://x.example:99999'"),
+        ("https://[::1", "U: is not a valid URL: 'https://[::1'"),
+    ],
+)
+def test_url_refusals_say_exactly_why(value, message):
+    with pytest.raises(ConfigError) as error:
+        check_url("U", value)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("https://x.example/", "https://x.example"),
+        ("http://127.0.0.1:5000", "http://127.0.0.1:5000"),
+        ("http://localhost/app/", "http://localhost/app"),
+        ("http://[::1]:8000", "http://[::1]:8000"),
+    ],
+)
+def test_good_urls_are_kept_without_a_trailing_slash(value, kept):
+    assert check_url("U", value) == kept
+
+
+def test_identifier_mix_ups_are_named_exactly():
+    assert check_application_id(APP_ID) == APP_ID and check_client_id(CLIENT_ID) == CLIENT_ID
+    with pytest.raises(ConfigError) as swapped_app:
+        check_application_id(CLIENT_ID)
+    assert str(swapped_app.value) == (
+        "SPAPI_APPLICATION_ID: holds an LWA client ID (amzn1.application-oa2-client...); the application ID "
+        "looks like amzn1.sp.solution... or amzn1.sellerapps.app... (Amazon shows MD1000)"
+    )
+    with pytest.raises(ConfigError) as bad_app:
+        check_application_id("my-app")
+    assert str(bad_app.value) == (
+        "SPAPI_APPLICATION_ID: must look like amzn1.sp.solution.<id> or amzn1.sellerapps.app.<id>"
+    )
+    with pytest.raises(ConfigError) as swapped_client:
+        check_client_id(APP_ID)
+    assert str(swapped_client.value) == (
+        "LWA_CLIENT_ID: holds the SP-API application ID; the LWA client ID looks like "
+        "amzn1.application-oa2-client.<id> (LWA answers invalid_client)"
+    )
+    with pytest.raises(ConfigError) as bad_client:
+        check_client_id("client")
+    assert str(bad_client.value) == "LWA_CLIENT_ID: must look like amzn1.application-oa2-client.<id>"
+
+
+def test_encryption_keys_are_checked_one_by_one():
+    new, old = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    assert check_encryption_keys(f" {new} , {old} ,") == (new, old)
+    with pytest.raises(ConfigError) as empty:
+        check_encryption_keys(" , ")
+    assert str(empty.value) == "TOKEN_ENCRYPTION_KEYS: needs at least one Fernet key"
+    with pytest.raises(ConfigError) as malformed:
+        check_encryption_keys(f"{new},not-a-key")
+    assert str(malformed.value) == (
+        "TOKEN_ENCRYPTION_KEYS: key number 2 is not a Fernet key (32 url-safe base64-encoded bytes)"
+    )
+    with pytest.raises(ConfigError) as weak:
+        check_encryption_keys("A" * 43 + "=")
+    assert str(weak.value) == (
+        "TOKEN_ENCRYPTION_KEYS: key number 1 is not random (generate one with Fernet.generate_key())"
+    )
+    sixteen_distinct = bytes(range(16)) * 2
+    assert check_encryption_keys(base64.urlsafe_b64encode(sixteen_distinct).decode())
+    with pytest.raises(ConfigError):
+        check_encryption_keys(base64.urlsafe_b64encode(bytes(range(15)) * 2 + b"\x00\x00").decode())

@@ -288,3 +288,33 @@ def test_spapi_api_url_keeps_path_and_query(tmp_path):
     )
     assert settings.spapi_url("https://sellingpartnerapi-na.amazon.com/x") == "http://127.0.0.1:9/proxy/x"
     app.extensions["spapi"].engine.dispose()
+
+
+def test_install_is_idempotent_and_quiets_chatty_libraries():
+    redact.install()
+    factory = logging.getLogRecordFactory()
+    filters = {name: list(logging.getLogger(name).filters) for name in ("", "werkzeug", "gunicorn.error")}
+    redact.install()
+    assert logging.getLogRecordFactory() is factory
+    for name, before in filters.items():
+        after = [f for f in logging.getLogger(name).filters if isinstance(f, redact.RedactingFilter)]
+        assert len(after) == 1 and len(logging.getLogger(name).filters) == len(before)
+    for noisy in ("botocore", "boto3", "urllib3", "authlib"):
+        assert logging.getLogger(noisy).level == logging.WARNING
+
+
+@pytest.mark.parametrize("status", [300, 301])
+def test_any_answer_from_300_up_is_an_error(httpserver, status):
+    httpserver.expect_request("/auth/o2/token").respond_with_json(lwa_success(), status=status)
+    with pytest.raises(Exception) as error:
+        LwaClient(httpserver.url_for("/auth/o2/token"), "id", "secret").refresh("Atzr|x")
+    assert error.value.http_status == status
+
+
+def test_without_an_override_sp_api_urls_are_amazons(app):
+    url = "https://sellingpartnerapi-eu.amazon.com/sellers/v1/marketplaceParticipations"
+    settings = app.extensions["spapi"].settings
+    assert settings.spapi_url(url).endswith("/sellers/v1/marketplaceParticipations")
+    from dataclasses import replace
+
+    assert replace(settings, spapi_api_url=None).spapi_url(url) == url

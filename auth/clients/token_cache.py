@@ -7,7 +7,6 @@ and 5xx), with bounded exponential backoff and full jitter; invalid_grant and in
 never are, because repeating them cannot succeed and only burns rate limit.
 """
 
-import hashlib
 import random
 import threading
 import time
@@ -22,6 +21,7 @@ from auth.clients.exchange import Exchange
 from auth.clients.lwa import LwaClient
 from auth.clients.lwa import LwaError
 from auth.clients.lwa import TokenResponse
+from auth.vault.crypto import digest
 
 EXPIRY_MARGIN = 60
 
@@ -77,7 +77,7 @@ class AccessTokenCache:
 
     def for_refresh_token(self, refresh_token: str) -> CachedToken:
         """Return an access token for ``refresh_token`` (keyed by its hash, never the token)."""
-        key = ("refresh", hashlib.sha256(refresh_token.encode()).hexdigest())
+        key = ("refresh", digest(refresh_token))
         return self._get(key, lambda: self.lwa.refresh(refresh_token))
 
     def for_scope(self, scope: str) -> CachedToken:
@@ -87,7 +87,7 @@ class AccessTokenCache:
     def forget(self, refresh_token: str) -> None:
         """Drop the cached token of a refresh token (after a revocation, say)."""
         with self._lock:
-            self._tokens.pop(("refresh", hashlib.sha256(refresh_token.encode()).hexdigest()), None)
+            self._tokens.pop(("refresh", digest(refresh_token)), None)
 
     def _get(self, key: tuple[str, str], fetch: Callable[[], TokenResponse]) -> CachedToken:
         with self._lock:

@@ -4,7 +4,6 @@ RFC 9700 section 2.1 asks for one-time CSRF tokens bound to the user agent when 
 supports no PKCE, which is the case of Amazon's consent flow.
 """
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -22,6 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from auth.vault.crypto import digest
 from auth.vault.models import OAuthState
 from auth.vault.models import UsedCode
 from auth.vault.models import UTCDateTime
@@ -62,11 +62,6 @@ class FlowContext:
     marketplace_id: str | None = None
     selling_partner_id: str | None = None
     invitation_id: int | None = None
-
-
-def digest(value: str) -> str:
-    """Return the SHA-256 hex digest we store instead of a secret value."""
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def new_browser_id() -> str:

@@ -1,7 +1,6 @@
 """Console sessions and trusted devices, server-side: the cookie holds only a random ID whose
 hash is stored here, so log-out ends a session at once and a password change ends them all."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -10,6 +9,7 @@ from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy import select
 
+from auth.vault.crypto import digest
 from auth.vault.models import AdminSession
 from auth.vault.models import utcnow
 
@@ -17,13 +17,9 @@ SESSION_LIFETIME = timedelta(hours=8)
 DEVICE_LIFETIME = timedelta(days=30)
 
 
-def _hash(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
 def password_fingerprint(password_hash: str | None) -> str:
     """A stable label of the configured password hash: sessions made under another die."""
-    return _hash(password_hash or "")
+    return digest(password_hash or "")
 
 
 class SessionStore:
@@ -41,7 +37,7 @@ class SessionStore:
         with self.engine.begin() as connection:
             connection.execute(
                 insert(AdminSession).values(
-                    id_hash=_hash(secret),
+                    id_hash=digest(secret),
                     kind=kind,
                     created_at=now,
                     expires_at=now + lifetime,
@@ -57,7 +53,7 @@ class SessionStore:
             return None
         with self.engine.connect() as connection:
             row = connection.execute(
-                select(AdminSession).where(AdminSession.id_hash == _hash(secret), AdminSession.kind == kind)
+                select(AdminSession).where(AdminSession.id_hash == digest(secret), AdminSession.kind == kind)
             ).first()
         if row is None or row.expires_at <= self.clock():
             return None
@@ -69,7 +65,7 @@ class SessionStore:
         """End one session (log-out)."""
         if isinstance(secret, str):
             with self.engine.begin() as connection:
-                connection.execute(delete(AdminSession).where(AdminSession.id_hash == _hash(secret)))
+                connection.execute(delete(AdminSession).where(AdminSession.id_hash == digest(secret)))
 
     def end_all(self) -> int:
         """End every session and forget every trusted device; return how many."""

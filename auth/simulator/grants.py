@@ -1,20 +1,15 @@
 """The simulated Amazon's memory, in the database so that every gunicorn worker and app
 instance sees the same codes and tokens: issue, look up, consume once, revoke, prune."""
 
-import hashlib
-
 from sqlalchemy import Engine
 from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy import select
 
+from auth.vault.crypto import digest
 from auth.vault.models import SimulatorGrant
 
 NO_EXPIRY = 2.0**40  # refresh tokens live until revoked
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class GrantStore:
@@ -28,7 +23,7 @@ class GrantStore:
         with self.engine.begin() as connection:
             connection.execute(
                 insert(SimulatorGrant).values(
-                    token_hash=_hash(secret), kind=kind, expires_at=expires_at, **fields
+                    token_hash=digest(secret), kind=kind, expires_at=expires_at, **fields
                 )
             )
 
@@ -39,7 +34,7 @@ class GrantStore:
         with self.engine.connect() as connection:
             row = connection.execute(
                 select(SimulatorGrant).where(
-                    SimulatorGrant.token_hash == _hash(secret), SimulatorGrant.kind == kind
+                    SimulatorGrant.token_hash == digest(secret), SimulatorGrant.kind == kind
                 )
             ).first()
         return row
@@ -60,7 +55,7 @@ class GrantStore:
         with self.engine.begin() as connection:
             connection.execute(
                 delete(SimulatorGrant).where(
-                    SimulatorGrant.token_hash == _hash(secret), SimulatorGrant.kind == kind
+                    SimulatorGrant.token_hash == digest(secret), SimulatorGrant.kind == kind
                 )
             )
 

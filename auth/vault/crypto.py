@@ -12,6 +12,11 @@ class VaultError(Exception):
     """A stored token cannot be read: wrong key, damaged row, or a row swapped in."""
 
 
+def digest(value: str) -> str:
+    """The SHA-256 hex digest kept instead of a secret value (states, codes, links, sessions)."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
 def fingerprint(secret: str) -> str:
     """Return a short, stable, non-reversible label for a secret (for logs and pages)."""
     return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()[:12]

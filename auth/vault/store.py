@@ -42,9 +42,6 @@ def save_authorization(
         refresh_token_encrypted=vault.seal(selling_partner_id, region, refresh_token),
         fingerprint=fingerprint(refresh_token),
         authorized_at=now,
-        last_refresh_at=None,
-        last_refresh_result=None,
-        needs_reauthorization=False,
         trust=trust,
         account_fingerprint=(evidence or {}).get("account_fingerprint"),
         evidence=json.dumps(evidence, sort_keys=True) if evidence is not None else None,
@@ -57,7 +54,11 @@ def save_authorization(
 def upsert_active(
     db: Session, selling_partner_id: str, region: str, values: dict, actor: str, reason: str, now
 ):
-    """Insert or replace the active row with ``values`` and audit it, in one commit."""
+    """Insert or replace the active row with ``values`` and audit it, in one commit.
+
+    A new token starts with a clean refresh history, whoever supplied it.
+    """
+    values = {**values, "last_refresh_at": None, "last_refresh_result": None, "needs_reauthorization": False}
     for _attempt in range(2):  # pragma: no mutate (one retry after a racing insert is all it takes)
         row = find_authorization(db, selling_partner_id, region)
         before = row.fingerprint if row is not None else None

@@ -1,11 +1,8 @@
 """The administrator guard: every console route needs a live administrator session, checked
 against the database on each request (log-out and password changes end sessions everywhere)."""
 
-import hashlib
-
 from flask import Flask
 from flask import current_app
-from flask import g
 from flask import redirect
 from flask import request
 from flask import session
@@ -13,6 +10,7 @@ from flask import url_for
 
 from auth.security.limiter import LoginLimiter
 from auth.security.sessions import SessionStore
+from auth.vault.crypto import digest
 from web.shared.services import services
 
 PUBLIC_BLUEPRINTS = {"oauth", "explainer", "simulator"}
@@ -37,7 +35,7 @@ def device_cookie_name() -> str:
 
 def client_address_hash() -> str:
     """The hash of the client's address as the limiter counts it (after ProxyFix)."""
-    return hashlib.sha256((request.remote_addr or "unknown").encode()).hexdigest()
+    return digest(request.remote_addr or "unknown")
 
 
 def init_guard(app: Flask, https: bool) -> None:
@@ -57,7 +55,6 @@ def init_guard(app: Flask, https: bool) -> None:
             return None
         password_hash = services().settings.admin_password_hash
         if password_hash and sessions().valid("session", session.get(SESSION_KEY), password_hash):
-            g.admin = True
             return None
         session.pop(SESSION_KEY, None)
         if request.method == "GET" and not request.view_args:

@@ -1,6 +1,5 @@
 """Logging the administrator in and out."""
 
-from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -39,10 +38,9 @@ def login():
     response = redirect(url_for(after if after in _landing_endpoints() else "console.dashboard"))
     if device is None:
         # This browser becomes a trusted device: others' failures can no longer lock it out.
-        g.new_device = sessions().create("device", password_hash)
         response.set_cookie(
             device_cookie_name(),
-            g.new_device,
+            sessions().create("device", password_hash),
             max_age=int(DEVICE_LIFETIME.total_seconds()),
             secure=services().settings.https,
             httponly=True,

@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from auth.config.marketplaces import catalog as marketplaces
 from auth.explainer.findings import Finding
+from auth.explainer.redirect_findings import read_redirect
+from auth.explainer.redirect_findings import redirect_signal_findings
 
 MARKETPLACE_PARAMS = ("marketplaceids", "marketplaceid", "marketplace_id", "marketplace")
 
@@ -91,29 +93,7 @@ def redirect_call_findings(query) -> list:
                 )
             )
         return found
-    if query.get("error"):
-        return [
-            Finding(
-                "error",
-                f"Amazon returned error={query['error'][:60]} instead of a code; nothing can be exchanged.",
-                "access_denied",
-            )
-        ]
-    if "amazon_callback_uri" in query or "amazon_state" in query:
-        return [
-            Finding(
-                "error",
-                "The Login URI's parameters arrived where the Redirect URI's were expected: check "
-                "that the registered Login URI and Redirect URI are not swapped.",
-            )
-        ]
-    return [
-        Finding(
-            "warning",
-            "A Redirect URI call without spapi_oauth_code: the partner cancelled on Amazon's page, "
-            "or this is another step's URL. Nothing can be exchanged.",
-        )
-    ]
+    return redirect_signal_findings(read_redirect(query))
 
 
 def spapi_call_findings(host, query) -> list:

@@ -24,7 +24,7 @@ REQUIRED = {
     "sources": list,
     "confidence": str,
 }
-OPTIONAL = {"aliases": list, "patterns": list, "http_status": int, "notes": str}
+OPTIONAL = {"aliases": list, "patterns": list, "http_status": int, "notes": str, "generic": bool}
 FILE_KEYS = {"system", "system_name", "system_description", "entry"}
 
 
@@ -50,6 +50,9 @@ class Entry:
     patterns: tuple[str, ...] = ()
     http_status: int | None = None
     notes: str = ""
+    # A catch-all code (InvalidInput, Unauthorized, AccessDenied): an explicit mention of it
+    # ranks below a message that names the specific cause.
+    generic: bool = False
 
     @property
     def weakly_sourced(self) -> bool:
@@ -89,6 +92,26 @@ class Catalog:
         return tuple(e for s in self.systems for e in s.entries)
 
 
+def compact(text: str) -> str:
+    """``normalize`` without any white space: "sts: AssumeRole" and "sts:assumerole" agree."""
+    return "".join(normalize(text).split())
+
+
+def pattern_score(pattern: str, compact_text: str) -> float:
+    """Score a catalog pattern against compacted text: 0 when absent, else 10 plus a little
+    for length, so that the longer (more specific) of two matching patterns wins.
+
+    ``*`` in a pattern stands for any run of characters (an account number, an order ID).
+    """
+    position = 0
+    for part in pattern.split("*"):
+        found = compact_text.find(part, position)
+        if found < 0:
+            return 0.0
+        position = found + len(part)
+    return 10 + min(len(pattern), 200) / 1000
+
+
 def normalize(text: str) -> str:
     """Lower-case, unify quotes and collapse white space, for tolerant matching."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
@@ -124,9 +147,10 @@ def _entry(raw: dict, system: str, where: str) -> Entry:
         sources=tuple(raw["sources"]),
         confidence=raw["confidence"],
         aliases=tuple(raw.get("aliases", ())),
-        patterns=tuple(normalize(p) for p in raw.get("patterns", ())),
+        patterns=tuple(compact(p) for p in raw.get("patterns", ())),
         http_status=raw.get("http_status"),
         notes=raw.get("notes", ""),
+        generic=raw.get("generic", False),
     )
 
 
@@ -157,7 +181,7 @@ def build(files: dict[str, dict]) -> Catalog:
 @functools.cache
 def catalog() -> Catalog:
     """Load the catalog once per process."""
-    order = ["consent", "lwa", "spapi", "legacy", "sts", "paapi", "buywithprime"]
+    order = ["consent", "lwa", "spapi", "legacy", "sts", "paapi", "buywithprime", "flow"]
     paths = sorted(
         CATALOG_DIR.glob("*.toml"), key=lambda p: (order.index(p.stem) if p.stem in order else 99, p.stem)
     )

@@ -20,6 +20,8 @@ from auth.explainer.evidence import text_evidence
 from auth.explainer.evidence import xml_evidence
 from auth.explainer.findings import Context
 from auth.explainer.findings import Finding
+from auth.explainer.redirect_findings import RedirectSignals
+from auth.explainer.redirect_findings import redirect_signal_findings
 from auth.explainer.timing import timing_findings
 from auth.explainer.url_findings import url_findings
 
@@ -93,6 +95,30 @@ def explain_lwa_error(error, context: Context | None = None) -> Diagnosis:
     text = error.exchange.response_body if error.exchange else error.kind
     result = diagnose(text, context)
     return result if result.recognised else diagnose(error.kind, context)
+
+
+def diagnose_redirect(signals: RedirectSignals) -> Diagnosis:
+    """Explain a Redirect URI call that came back without a code.
+
+    A consent-page code outranks ``error_code``, which outranks ``error`` (often a generic
+    ``access_denied`` beside the specific code); the description is read as a message.
+    """
+    scores = Scores()
+    for code in signals.codes:
+        for entry in catalog().for_code(code):
+            scores.add(entry, 14)
+    for value, score in ((signals.error_code, 13), (signals.error, 12)):
+        for entry in catalog().for_code(value) if value else ():
+            scores.add(entry, score)
+    if signals.error_description:
+        text_evidence(signals.error_description, scores)
+    findings = redirect_signal_findings(signals)
+    entries = scores.ranked()
+    for finding in findings:
+        entry = catalog().get(finding.entry_id) if finding.entry_id else None
+        if entry and entry not in entries:
+            entries.append(entry)
+    return Diagnosis(kind="redirect", entries=entries, findings=findings)
 
 
 def closest(text: str, limit: int = 5) -> list[Entry]:

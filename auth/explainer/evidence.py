@@ -5,11 +5,13 @@ import re
 
 from auth.explainer.catalog import Entry
 from auth.explainer.catalog import catalog
+from auth.explainer.catalog import compact
 from auth.explainer.catalog import normalize
+from auth.explainer.catalog import pattern_score
 from auth.explainer.findings import Finding
+from auth.explainer.redirect_findings import consent_codes
 
 MAX_ENTRIES = 8
-SPECIFIC = 10  # the score of a message-pattern match
 
 
 TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,}")
@@ -27,9 +29,33 @@ XML_CODE_RE = re.compile(r"<Code>([^<]{1,80})</Code>")
 XML_MESSAGE_RE = re.compile(r"<Message>([^<]{1,500})</Message>")
 
 
+# An explicit code in pasted text: "code": "X", 'code': 'X', code: 'X', [code] => X, Error Code: X.
+# The closing quote is optional: PHP cuts long bodies mid-code ("MissingAuthenticationTok (truncated...)").
+EXPLICIT_CODE_RE = re.compile(
+    r"""["'\[]?\b(?:code|error[ _]?code|error)\b["'\]]?\s*(?:=>|[:=])\s*["']?([A-Za-z][\w.-]{2,80})""", re.I
+)
+# x-amzn-ErrorType as a header line, a Ruby or Python dict entry, or a JSON field.
+ERROR_TYPE_RE = re.compile(r"""x-amzn-errortype["']?\s*(?:=>|:)\s*["']?([A-Za-z][\w.-]{2,80})""", re.I)
+# An HTTP reason phrase ("401 Unauthorized", "Reason: Unauthorized") names the status, not an
+# error code; read as a code it would pull unrelated entries in.
+REASON_PHRASE_RE = re.compile(
+    r"\b([1-5]\d\d)\s+(?:Unauthorized|Forbidden|Not Found|Bad Request|Too Many Requests|"
+    r"Internal Server Error|Service Unavailable|Bad Gateway|Gateway Timeout)\b|\bReason:\s*Unauthorized\b",
+    re.I,
+)
+TRUNCATED_CODE_MIN = 8
+
 SYSTEM_HINTS = {
     "sts": ("assumerole", "sts.amazonaws.com", "<errorresponse", "sts:"),
-    "paapi": ("paapi", "product advertising", "associate", "partner tag", "creators api"),
+    "paapi": (
+        "paapi",
+        "product advertising",
+        "associate",
+        "partner tag",
+        "creators api",
+        "amazoncognito",
+        "creatorsapi",
+    ),
     "buywithprime": ("buy with prime", "createorder", "updateorder", "validationerror"),
     "lwa": ("auth/o2/token", "error_description", "lwa"),
     "legacy": ("authorization api", "getauthorizationcode", "sigv4", "aws4-hmac-sha256"),
@@ -42,10 +68,13 @@ class Scores:
     def __init__(self):
         self.scores: dict[str, float] = {}
         self.order: dict[str, Entry] = {}
+        self.by_message: set[str] = set()
 
-    def add(self, entry: Entry, score: float) -> None:
+    def add(self, entry: Entry, score: float, by_message: bool = False) -> None:
         self.order.setdefault(entry.id, entry)
         self.scores[entry.id] = max(self.scores.get(entry.id, 0), score)
+        if by_message:
+            self.by_message.add(entry.id)
 
     def boost_system(self, system: str, amount: float) -> None:
         for entry_id, entry in self.order.items():
@@ -55,33 +84,75 @@ class Scores:
     def ranked(self) -> list[Entry]:
         # Entries sharing a code (four kinds of 403 "Unauthorized"): once one is matched by its
         # message, the ones matched only by the bare code are noise.
-        best_by_code: dict[str, float] = {}
-        for entry_id, entry in self.order.items():
-            code = normalize(entry.code)
-            best_by_code[code] = max(best_by_code.get(code, 0), self.scores[entry_id])
+        explained = {normalize(self.order[i].code) for i in self.by_message}
         kept = [
-            i
-            for i, e in self.order.items()
-            if self.scores[i] >= SPECIFIC or best_by_code[normalize(e.code)] < SPECIFIC
+            i for i, e in self.order.items() if i in self.by_message or normalize(e.code) not in explained
         ]
         ids = sorted(kept, key=lambda i: -self.scores[i])
         return [self.order[i] for i in ids][:MAX_ENTRIES]
 
 
 def text_evidence(text: str, scores: Scores) -> None:
-    """Match message patterns, the whole text as a code or id, and code-like tokens inside it."""
-    flat = normalize(text)
-    for pattern, entry in catalog().patterns:
-        if pattern in flat:
-            scores.add(entry, 10)
+    """Match message patterns, explicit codes, the whole text as a code or id, and code-like
+    tokens inside it."""
+    add_pattern_matches(text, scores)
     whole = catalog().get(text) if len(text) <= 64 else None
     if whole:
         scores.add(whole, 9)
     for entry in catalog().for_code(text) if len(text) <= 80 else ():
         scores.add(entry, 8)
-    for token in set(TOKEN_RE.findall(text[:20000])):
+    for code in explicit_codes(text):
+        for entry in _entries_for(code):
+            scores.add(entry, code_score(entry))
+    for code in consent_codes(text[:20000]):
+        for entry in catalog().for_code(code):
+            scores.add(entry, 8)
+    for token in set(TOKEN_RE.findall(REASON_PHRASE_RE.sub(" ", text[:20000]))):
         for entry in catalog().for_code(token):
             scores.add(entry, 5)
+
+
+def add_pattern_matches(text: str, scores: Scores) -> list[Entry]:
+    """Score every entry whose message pattern is in ``text``; return them."""
+    flat = compact(text[:50000])
+    matched = []
+    for pattern, entry in catalog().patterns:
+        score = pattern_score(pattern, flat)
+        if score:
+            scores.add(entry, score, by_message=True)
+            matched.append(entry)
+    return matched
+
+
+def code_score(entry: Entry) -> float:
+    """An explicit code outranks a message pattern (10), unless the code is a catch-all."""
+    return 9 if entry.generic else 11
+
+
+def explicit_codes(text: str) -> list[str]:
+    """Codes the text names explicitly: code fields in any notation, and x-amzn-ErrorType."""
+    found = [m.group(1) for m in EXPLICIT_CODE_RE.finditer(text[:20000])]
+    found += [m.group(1) for m in ERROR_TYPE_RE.finditer(text[:20000])]
+    return list(dict.fromkeys(found))[:20]
+
+
+def _entries_for(code: str) -> tuple[Entry, ...]:
+    """Entries for a code; a long code cut short by a truncating logger matches by prefix."""
+    exact = catalog().for_code(code)
+    if exact or len(code) < TRUNCATED_CODE_MIN:
+        return exact
+    prefix = normalize(code)
+    return tuple(
+        entry
+        for name, entries in catalog().by_code.items()
+        if name.startswith(prefix) and name != prefix
+        for entry in entries
+    )
+
+
+def _specific(entry: Entry, code: str) -> bool:
+    """True when the body's code is the entry's own code or alias."""
+    return normalize(code) in {normalize(entry.code), *(normalize(a) for a in entry.aliases)}
 
 
 def json_body(text: str):
@@ -104,12 +175,12 @@ def body_evidence(body: dict, text: str, scores: Scores) -> list[Finding]:
     if isinstance(body.get("error"), str):
         code = body["error"]
         description = str(body.get("error_description") or "")
-        flat = normalize(description)
-        matched = [e for p, e in catalog().patterns if p in flat and normalize(e.code) == normalize(code)]
+        flat = compact(description)
+        matched = [e for p, e in catalog().patterns if pattern_score(p, flat) and _specific(e, code)]
         for entry in (
             matched or [e for e in catalog().for_code(code) if e.system == "lwa"] or catalog().for_code(code)
         ):
-            scores.add(entry, 12 if matched else 9)
+            scores.add(entry, 12 if matched else 9, by_message=bool(matched))
         if code == "invalid_grant" and not matched:
             findings.append(
                 Finding(
@@ -128,14 +199,12 @@ def body_evidence(body: dict, text: str, scores: Scores) -> list[Finding]:
             if not isinstance(error, dict):
                 continue
             code = str(error.get("code", ""))[:80]
-            detail = normalize(f"{error.get('message', '')} {error.get('details', '')}")
-            specific = [
-                e for p, e in catalog().patterns if p in detail and normalize(e.code) == normalize(code)
-            ]
+            detail = compact(f"{error.get('message', '')} {error.get('details', '')}")
+            specific = [e for p, e in catalog().patterns if pattern_score(p, detail) and _specific(e, code)]
             for entry in specific:
-                scores.add(entry, 12)
-            for entry in catalog().for_code(code):
-                scores.add(entry, 9 if not specific and entry.system == "spapi" else 6)
+                scores.add(entry, 12, by_message=True)
+            for entry in _entries_for(code):
+                scores.add(entry, code_score(entry) if not specific else 6)
     request_id = headers.get("x-amzn-requestid")
     if request_id:
         findings.append(
@@ -168,10 +237,10 @@ def xml_evidence(text: str, scores: Scores) -> None:
         for entry in catalog().for_code(code.strip()):
             scores.add(entry, 11 if entry.system == "sts" else 7)
     for message in XML_MESSAGE_RE.findall(text)[:5]:
-        flat = normalize(message)
+        flat = compact(message)
         for pattern, entry in catalog().patterns:
-            if pattern in flat:
-                scores.add(entry, 12)
+            if pattern_score(pattern, flat):
+                scores.add(entry, 12, by_message=True)
 
 
 def apply_system_hints(text: str, scores: Scores) -> None:

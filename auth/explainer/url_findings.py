@@ -49,7 +49,15 @@ def url_findings(url: str, context) -> list:
         )
     if host.startswith(("sellingpartnerapi-", "sandbox.sellingpartnerapi-")):
         found.extend(spapi_call_findings(host, query))
-    if parts.fragment:
+    oauth_url = (
+        path.endswith(("/apps/authorize/consent", "/oauth/redirect", "/oauth/login"))
+        or "/apps/authorize/confirm/" in path
+        or "amazon_callback_uri" in query
+        or "spapi_oauth_code" in query
+        or any(uri and url.startswith(uri) for uri in (context.redirect_uri, context.login_uri))
+    )
+    # Only an OAuth URI's fragment matters; a documentation link's #anchor is just an anchor.
+    if parts.fragment and oauth_url:
         found.append(
             Finding(
                 "error",
@@ -64,7 +72,19 @@ def url_findings(url: str, context) -> list:
 def _confirm_findings(parts, query, context, central) -> list:
     found = []
     app_id = parts.path.rsplit("/apps/authorize/confirm/", 1)[1]
-    if parts.scheme != "https" or central is None:
+    retail = {m.domain.removeprefix("www.") for m in marketplaces().marketplaces}
+    if parts.scheme == "https" and central is None and (parts.hostname or "").removeprefix("www.") in retail:
+        # Amazon's own developer guide shows the Appstore confirm URI on amazon.com; real
+        # amazon_callback_uri values are on Seller or Vendor Central.
+        found.append(
+            Finding(
+                "warning",
+                "This confirm URI is on Amazon's retail site, as in Amazon's documentation example; "
+                "real amazon_callback_uri values are on Seller Central or Vendor Central hosts, and "
+                "spapi-auth's Login URI accepts only those.",
+            )
+        )
+    elif parts.scheme != "https" or central is None:
         found.append(
             Finding(
                 "error",

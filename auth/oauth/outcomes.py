@@ -17,6 +17,7 @@ class Outcome:
     message: str
     action: str
     explain: str | None = None
+    entries: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -24,7 +25,9 @@ def _outcomes() -> dict[str, Outcome]:
     with DATA_FILE.open("rb") as handle:
         raw = tomllib.load(handle)
     return {
-        f"{stage}.{kind}": Outcome(key=f"{stage}.{kind}", **entry)
+        f"{stage}.{kind}": Outcome(
+            key=f"{stage}.{kind}", **{**entry, "entries": tuple(entry.get("entries", ()))}
+        )
         for stage, kinds in raw.items()
         for kind, entry in kinds.items()
     }
@@ -34,6 +37,14 @@ def outcome(stage: str, kind: str) -> Outcome:
     """Return the outcome for ``stage.kind``; an unknown LWA error code gets ``lwa.other``."""
     table = _outcomes()
     return table.get(f"{stage}.{kind}") or table["lwa.other"]
+
+
+def for_amazon_error(entry_id: str | None) -> Outcome:
+    """Return what to tell a seller whom Amazon sent back with the error ``entry_id`` explains."""
+    for result in _outcomes().values():
+        if entry_id and entry_id in result.entries:
+            return result
+    return _outcomes()["amazon.unknown"]
 
 
 def all_outcomes() -> dict[str, Outcome]:

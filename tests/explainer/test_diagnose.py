@@ -320,7 +320,7 @@ def test_unparseable_urls_are_findings_not_crashes():
     assert any("amazon_callback_uri is not https" in f.message for f in login.findings)
 
 
-@pytest.mark.parametrize("text", ["hello world", "MD1001", "asdfghjkl", "MD 1000 maybe", "\x00\x01\x02"])
+@pytest.mark.parametrize("text", ["hello world", "MD1001", "asdfghjkl", "MD 10000 maybe", "\x00\x01\x02"])
 def test_nonsense_is_not_recognised_but_answered(text):
     result = diagnose(text, DRAFT)
     assert result.kind in ("unrecognised", "empty")
@@ -335,3 +335,52 @@ def test_near_miss_suggests_the_closest_entries():
 def test_huge_input_is_cut_not_refused():
     result = diagnose("x" * 300_000 + " MD1000", DRAFT)
     assert result.truncated
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("MD 1000", "MD1000"),
+        ("spdc-8143", "SPDC8143"),
+        ("Error code: Md_5100", "MD5100"),
+        ("SPSA 0404", "SPSA0404"),
+    ],
+)
+def test_a_consent_code_written_loosely_is_recognised(text, entry):
+    assert diagnose(text, DRAFT).entries[0].id == entry
+
+
+def test_an_http_reason_phrase_does_not_pull_in_unauthorized_entries():
+    text = (
+        "resulted in a `401 Unauthorized` response:\n"
+        '{"error_description":"Client authentication failed","error":"invalid_client"}'
+    )
+    assert [e.id for e in diagnose(text, DRAFT).entries] == ["invalid_client"]
+
+
+def test_an_explicit_code_outranks_a_generic_message():
+    text = (
+        '"errors": [ { "message": "Access to requested resource is denied.", '
+        '"code": "MissingAuthenticationToken" }'
+    )
+    assert diagnose(text, DRAFT).entries[0].id == "missing-authentication-token"
+
+
+def test_a_specific_message_outranks_a_catch_all_code():
+    text = (
+        '{"Error":{"Code":"AccessDenied",'
+        '"Message":"Roles may not be assumed by root accounts.","Type":"Sender"}'
+    )
+    assert diagnose(text, DRAFT).entries[0].id == "sts-root-account"
+
+
+def test_a_code_cut_by_a_truncating_logger_is_still_read():
+    text = '{"error_description":"x","error":"unsupported_gr (truncated...)'
+    assert diagnose(text, DRAFT).entries[0].id == "unsupported_grant_type"
+
+
+def test_a_documentation_anchor_in_a_message_is_not_a_redirect_uri_fragment():
+    text = (
+        "otherwise, go to https://webservices.amazon.com/paapi5/documentation/sending-request.html#signing."
+    )
+    assert not [f for f in diagnose(text, DRAFT).findings if "fragment" in f.message]

@@ -33,8 +33,11 @@ def test_cancel_on_amazon_comes_back_explained(simulator, page):
     page.select_option("#marketplace", "JP")
     page.click("#authorize")
     page.click("#cancel")
-    page.wait_for_url(re.compile(r"/oauth/redirect\?state="))
+    page.wait_for_url(re.compile(r"/oauth/complete$"))
     assert page.inner_text("h1") == "Authorization cancelled"
+    page.reload()  # a clean URL: reloading repeats the answer, never "already completed"
+    assert page.inner_text("h1") == "Authorization cancelled"
+    assert page.get_by_role("link", name="What this means, in detail").count() == 1
     assert authorizations(simulator.app) == []
 
 

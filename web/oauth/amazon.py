@@ -12,9 +12,13 @@ from flask import url_for
 from auth.clients.lwa import LwaError
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.config.marketplaces import catalog
+from auth.explainer.diagnose import diagnose_redirect
+from auth.explainer.redirect_findings import RedirectSignals
+from auth.explainer.redirect_findings import read_redirect
 from auth.oauth.callback import CallbackError
 from auth.oauth.callback import Cancelled
 from auth.oauth.callback import complete_callback
+from auth.oauth.outcomes import for_amazon_error
 from auth.oauth.outcomes import outcome
 from auth.oauth.redirects import RedirectRejected
 from auth.oauth.redirects import build_confirm_redirect
@@ -31,6 +35,7 @@ from web.shared.services import services
 log = logging.getLogger(__name__)
 AMAZON_STATE_RE = re.compile(r"[!-~]{1,1024}")
 COMPLETED_KEY = "completed_authorization"
+ENDED_KEY = "ended_without_code"
 
 
 def login():
@@ -73,12 +78,18 @@ def login():
 def callback():
     """The OAuth Redirect URI: check state, exchange the code once, store the token."""
     svc = services()
+    # A call without a code is Amazon (or the partner) ending the flow: read what it says
+    # before anything else, so that even a refused state still explains it.
+    signals = None if request.args.get("spapi_oauth_code") else read_redirect(request.args)
     try:
         result = complete_callback(
             get_db(), svc.vault, svc.lwa, svc.settings.redirect_uri, request.args, browser_id(), svc.evidence
         )
     except StateError as error:
         log.warning("redirect refused: state %s", error.reason)
+        if signals is not None and signals.reported_error:
+            # Nothing is stored, but a seller sent back with SPDC8143 still learns what to do.
+            return _ended(signals, state_problem=outcome("state", error.reason))
         return _failure(outcome("state", error.reason), 400)
     except CallbackError as error:
         log.warning("redirect refused: %s", error.kind)
@@ -87,9 +98,16 @@ def callback():
         log.warning("code exchange failed: %s (HTTP %s)", error.kind, error.http_status)
         return _failure(outcome("lwa", error.kind), error.status, lwa_error=error)
     if isinstance(result, Cancelled):
-        log.info("authorization cancelled (error=%s)", result.error)
-        kind = "error" if result.error else "none"
-        return _failure(outcome("cancelled", kind), 400 if result.error else 200, cancelled=result)
+        signals = signals or RedirectSignals()
+        log.info(
+            "authorization ended without a code (%s)",
+            ", ".join(signals.codes) or signals.error or "cancelled",
+        )
+        session.pop(COMPLETED_KEY, None)
+        session[ENDED_KEY] = signals.as_dict()
+        # 303 to a clean URL, like a success: a reload shows the same page, never "already completed".
+        return redirect(url_for("oauth.complete"), code=303)
+    session.pop(ENDED_KEY, None)
     if isinstance(result, PendingAuthorization):
         log.warning(
             "authorization for %s in %s kept pending (p%s): %s",
@@ -112,7 +130,9 @@ def callback():
 
 
 def complete():
-    """The landing page after a successful authorization."""
+    """The landing page after an authorization: stored, pending, or ended without a code."""
+    if ENDED_KEY in session:
+        return _ended(RedirectSignals.from_dict(session.get(ENDED_KEY)))
     row_id = session.get(COMPLETED_KEY)
     if isinstance(row_id, str) and row_id.startswith("p") and row_id[1:].isdigit():
         pending = get_db().get(PendingAuthorization, int(row_id[1:]))
@@ -126,10 +146,23 @@ def complete():
     return render_template("oauth/complete.html", authorization=row, region=region)
 
 
-def _failure(result, status: int, lwa_error: LwaError | None = None, cancelled: Cancelled | None = None):
+def _failure(result, status: int, lwa_error: LwaError | None = None):
+    return render_template("oauth/failed.html", outcome=result, lwa_error=lwa_error), status
+
+
+def _ended(signals: RedirectSignals, state_problem=None):
+    """The page for a flow Amazon ended without a code: the seller's part, then the developer's."""
+    diagnosis = diagnose_redirect(signals)
+    primary = diagnosis.entries[0] if diagnosis.entries else None
+    if not signals.reported_error:
+        result = outcome("cancelled", "none")
+    else:
+        result = for_amazon_error(primary.id if primary else None)
     return render_template(
         "oauth/failed.html",
         outcome=result,
-        lwa_error=lwa_error,
-        cancelled=cancelled,
-    ), status
+        signals=signals,
+        diagnosis=diagnosis,
+        primary=primary,
+        state_problem=state_problem,
+    ), (400 if signals.reported_error else 200)

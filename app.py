@@ -117,7 +117,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(console.create_blueprint())
     if settings.simulator:
         app.register_blueprint(simulator.create_blueprint())
+        # Machine endpoints, as on Amazon: clients authenticate with tokens, not form tokens.
         csrf.exempt(simulator.lwa.token_endpoint)
+        csrf.exempt(simulator.spapi.operation)
     return app
 
 

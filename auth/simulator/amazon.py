@@ -16,6 +16,7 @@ from auth.simulator.grants import GrantStore
 from auth.simulator.records import Registration
 from auth.simulator.records import TokenAnswer
 from auth.simulator.records import error_answer
+from auth.simulator.restricted import RestrictedData
 from auth.simulator.tokens import TokenChecks
 
 CODE_TTL = 300
@@ -25,7 +26,7 @@ AMAZON_STATE_TTL = 600  # UNCONFIRMED upstream; ten minutes like our own state.
 PRUNE_EVERY = 100
 
 
-class SimulatedAmazon(TokenChecks):
+class SimulatedAmazon(TokenChecks, RestrictedData):
     """The simulated consent pages and token endpoint; what they issue lives in ``grants``
     (the database), so every worker and instance answers alike."""
 

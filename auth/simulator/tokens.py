@@ -20,3 +20,12 @@ class TokenChecks:
         """The selling partner whose account an access token opens (None if grantless or unknown)."""
         entry = self.grants.get("access", token)
         return entry.selling_partner_id if entry else None
+
+    def grantless_problem(self, token: str | None, scope: str) -> str | None:
+        """Why a grantless operation needing ``scope`` refuses ``token``, or None."""
+        problem = self.access_token_problem(token, grantless_ok=True)
+        if problem:
+            return problem
+        if self.grants.get("access", token).scope != scope:
+            return f"This operation needs a grantless access token for the scope {scope}."
+        return None

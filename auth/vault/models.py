@@ -167,6 +167,7 @@ class SimulatorGrant(Base):
     selling_partner_id: Mapped[str | None] = mapped_column(String(128))
     scope: Mapped[str | None] = mapped_column(String(200))
     central_host: Mapped[str | None] = mapped_column(String(200))
+    resources: Mapped[str | None] = mapped_column(Text)  # a Restricted Data Token's, as JSON
     expires_at: Mapped[float] = mapped_column(Float, index=True)
 
 

@@ -37,13 +37,8 @@ def create_blueprint() -> Blueprint:
         "/<host>/vendor/orders/v1/purchaseOrders", view_func=spapi.vendor_purchase_orders, methods=["GET"]
     )
     bp.add_url_rule(
-        "/<host>/sellers/v1/marketplaceParticipations",
-        view_func=spapi.marketplace_participations,
-        methods=["GET"],
-    )
-    bp.add_url_rule(
-        "/<host>/listings/2021-08-01/items/<seller_id>",
-        view_func=spapi.search_listings_items,
-        methods=["GET"],
+        "/<host>/<path:path>",
+        view_func=spapi.operation,
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
     )
     return bp

@@ -132,7 +132,7 @@ def _dev_defaults(app: Flask, values: dict, testing: bool, development: bool) ->
     if not (testing or development):
         return {}
     defaults = {
-        "PUBLIC_URL": "http://127.0.0.1:5000",
+        "PUBLIC_URL": f"http://127.0.0.1:{development_port()}",
         "DATABASE_URL": "sqlite:///" + os.path.join(app.instance_path, "spapi.sqlite"),
     }
     defaults.update(_ephemeral_secrets() if testing else _stored_dev_secrets(app))
@@ -144,6 +144,26 @@ def _dev_defaults(app: Flask, values: dict, testing: bool, development: bool) ->
         + hmac.new(secret_key.encode(), b"simulator-client-secret", hashlib.sha256).hexdigest()
     )
     return defaults
+
+
+def development_port(argv: list[str] | None = None, environ=None) -> int:
+    """The port ``flask run`` serves on (``--port``/``-p`` or FLASK_RUN_PORT), else 5000, so
+    that the development Redirect URI and Login URI point at the server that is running."""
+    argv = sys.argv if argv is None else argv
+    environ = os.environ if environ is None else environ
+    value = environ.get("FLASK_RUN_PORT", "")
+    program = argv[0] if argv else ""
+    under_flask_run = "run" in argv and (
+        Path(program).name == "flask" or program.endswith("flask/__main__.py")
+    )
+    for index, arg in enumerate(argv if under_flask_run else []):
+        if arg in ("--port", "-p") and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("--port="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-p") and arg[2:].isdigit():
+            value = arg[2:]
+    return int(value) if value.isdigit() and 0 < int(value) < 65536 else 5000
 
 
 def _ephemeral_secrets() -> dict[str, str]:
@@ -181,7 +201,7 @@ def _stored_dev_secrets(app: Flask) -> dict[str, str]:
             os.unlink(scratch)
     print(f" * Generated development keys (SECRET_KEY, TOKEN_ENCRYPTION_KEYS) in {path}", file=sys.stderr)
     print(
-        f" * Console: http://127.0.0.1:5000/console/ with the development password {password}"
+        f" * Console: http://127.0.0.1:{development_port()}/console/ with the development password {password}"
         " (shown only now; set ADMIN_PASSWORD_HASH to choose your own)",
         file=sys.stderr,
     )

@@ -195,3 +195,33 @@ def test_config_error_names_setting():
     with pytest.raises(ConfigError) as error:
         load_settings({})
     assert error.value.setting == "PUBLIC_URL"
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "port"),
+    [
+        (["flask", "run"], {}, 5000),
+        (["flask", "run", "--port", "5051"], {}, 5051),
+        (["flask", "run", "--port=5052"], {}, 5052),
+        (["flask", "run", "-p", "5053"], {}, 5053),
+        (["flask", "run", "-p5054"], {}, 5054),
+        (["flask", "run"], {"FLASK_RUN_PORT": "5055"}, 5055),
+        (["flask", "run", "--port", "junk"], {}, 5000),
+        (["flask", "run", "--port", "99999"], {}, 5000),
+        (["pytest", "-p", "5099"], {}, 5000),
+        (["/venv/lib/python3.11/site-packages/flask/__main__.py", "run", "-p", "5056"], {}, 5056),
+    ],
+)
+def test_development_uris_follow_the_port_flask_runs_on(argv, environ, port):
+    from app import development_port
+
+    assert development_port(argv, environ) == port
+
+
+def test_a_development_app_on_another_port_builds_its_uris_there(environ):
+    environ(SPAPI_ENV="development", SPAPI_SIMULATOR="1", FLASK_RUN_PORT="5077")
+    settings = create_app().extensions["spapi"].settings
+    assert settings.redirect_uri == "http://127.0.0.1:5077/oauth/redirect"
+    assert settings.amazon_url("https://sellercentral.amazon.com/apps/authorize/consent").startswith(
+        "http://127.0.0.1:5077/simulator/"
+    )

@@ -17,7 +17,9 @@ from pathlib import Path
 MODELS_DIR = Path(__file__).parent / "data" / "models"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 # "| Rate (requests per second) | Burst |" followed by its separator and one row of numbers.
-USAGE_PLAN_RE = re.compile(r"\|\s*Rate \(requests per second\)\s*\|\s*Burst\s*\|\s*\n\|[-| ]+\|\s*\n\|\s*([\d.]+)\s*\|\s*(\d+)\s*\|")
+USAGE_PLAN_RE = re.compile(
+    r"\|\s*Rate \(requests per second\)\s*\|\s*Burst\s*\|\s*\n\|[-| ]+\|\s*\n\|\s*([\d.]+)\s*\|\s*(\d+)\s*\|"
+)
 PARAMETER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # UNCONFIRMED: Amazon's sandbox wording when no static case matches the request; the
 # community reports this answer, Amazon's documentation gives none.
@@ -117,7 +119,9 @@ def sandbox_answer(
     matches: every parameter a case names must be equal; the case naming most wins."""
     best: tuple[int, int, object] | None = None
     for status, expected, response in operation.sandbox_cases():
-        if all(_matches(operation, name, want, path_parameters, query, body) for name, want in expected.items()):
+        if all(
+            _matches(operation, name, want, path_parameters, query, body) for name, want in expected.items()
+        ):
             # A parameter named without a value ("body": {}) accepts anything and ranks nothing.
             rank = sum(1 for want in expected.values() if isinstance(want, dict) and "value" in want)
             if best is None or rank > best[0]:
@@ -161,7 +165,5 @@ def _usage_plan(description: str) -> tuple[str | None, int | None]:
 
 def _path_pattern(template: str) -> re.Pattern:
     parts = PARAMETER_RE.split(template)
-    regex = "".join(
-        re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts)
-    )
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts))
     return re.compile(regex)

@@ -77,7 +77,9 @@ class RestrictedData:
             if grant is None or grant.expires_at < self.clock():
                 return "The access token you provided is revoked, malformed or invalid."
             for resource in json.loads(grant.resources or "[]"):
-                if resource["operation"] == operation_id and (resource["generic"] or resource["path"] == path):
+                if resource["operation"] == operation_id and (
+                    resource["generic"] or resource["path"] == path
+                ):
                     return None
             return "The restricted data token does not cover this resource."
         if rule and rule["required"]:

@@ -247,3 +247,28 @@ def test_request_lines_in_server_logs_are_redacted(simulator, caplog):
     assert any("/oauth/redirect?" in line for line in lines)
     for line in lines:
         assert not re.search(r"(state|spapi_oauth_code)=(?!\[redacted\])", line), line
+
+
+def test_token_endpoint_json_body_with_a_query_is_read_not_a_500(simulator):
+    refresh = simulated(simulator).self_authorize("A1JSONQUERY")
+    answer = requests.post(
+        f"{simulator.url}/simulator/api.amazon.com/auth/o2/token?debug=1",
+        json={
+            "grant_type": "refresh_token",
+            "refresh_token": refresh,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 200 and answer.json()["access_token"].startswith("Atza|")
+
+
+def test_token_endpoint_accepts_http_basic_client_authentication(simulator):
+    refresh = simulated(simulator).self_authorize("A1BASICAUTH")
+    form = {"grant_type": "refresh_token", "refresh_token": refresh}
+    url = f"{simulator.url}/simulator/api.amazon.com/auth/o2/token"
+    good = requests.post(url, data=form, auth=(CLIENT_ID, CLIENT_SECRET), timeout=10)
+    assert good.status_code == 200
+    bad = requests.post(url, data=form, auth=(CLIENT_ID, "wrong"), timeout=10)
+    assert bad.status_code == 401 and bad.json()["error"] == "invalid_client"

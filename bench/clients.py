@@ -1,0 +1,177 @@
+"""Real SP-API client libraries against the simulator, unmodified and only configured:
+python-amazon-sp-api 2.1.35, amzn-sp-api 1.13.0 and requests-oauthlib 2.0.0, each asked for a
+refreshed access token, a grantless token, getMarketplaceParticipations and getAccount.
+
+python-amazon-sp-api and requests-oauthlib cannot be given another Amazon URL, so they reach
+the simulator through its HTTPS proxy (``HTTPS_PROXY`` and ``SSL_CERT_FILE`` only, see
+``auth/simulator/proxy.py``); amzn-sp-api takes its token and API URLs as settings. The
+libraries are installed into a scratch folder, never into the project's environment, and
+each runs in its own process.
+
+Run: .venv/bin/python bench/clients.py
+Target (issue 10): every cell "ok".
+"""
+
+import json
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+LIBRARIES = {
+    "python-amazon-sp-api": "python-amazon-sp-api==2.1.35",
+    "amzn-sp-api": "amzn-sp-api==1.13.0",
+    "requests-oauthlib": "requests-oauthlib==2.0.0",
+}
+OPERATIONS = ("refresh", "grantless", "getMarketplaceParticipations", "getAccount")
+SELLING_PARTNER = "A1CLIENTSELLER"
+
+PREAMBLE = """
+import json, sys
+CLIENT_ID, SECRET, REFRESH, SIMULATOR = sys.argv[1:5]
+TOKEN_URL = SIMULATOR + "/simulator/api.amazon.com/auth/o2/token"
+SPAPI_URL = SIMULATOR + "/simulator/sellingpartnerapi-na.amazon.com"
+out = {}
+def attempt(name, call):
+    try:
+        out[name] = "ok: " + str(call())[:60]
+    except Exception as error:  # the table reports any failure, whatever its type
+        out[name] = f"error: {type(error).__name__}: {error}"[:300]
+"""
+
+SCRIPTS = {
+    "python-amazon-sp-api": """
+        from sp_api.api import Notifications, Sellers
+        from sp_api.base import Marketplaces
+        credentials = dict(refresh_token=REFRESH, lwa_app_id=CLIENT_ID, lwa_client_secret=SECRET)
+        sellers = Sellers(marketplace=Marketplaces.US, credentials=credentials)
+        attempt("refresh", lambda: sellers.auth.access_token[:5])
+        attempt("grantless", lambda: Notifications(credentials=credentials).grantless_auth.access_token[:5])
+        attempt("getMarketplaceParticipations", lambda: sellers.get_marketplace_participation().payload[0]["marketplace"]["countryCode"])
+        attempt("getAccount", lambda: sellers.get_account().payload["sellingPlan"])
+    """,
+    "amzn-sp-api": """
+        from spapi.api.sellers_v1.sellers_api import SellersApi
+        from spapi.auth.credentials import SPAPIConfig
+        from spapi.client import SPAPIClient
+        client = SPAPIClient(SPAPIConfig(CLIENT_ID, SECRET, refresh_token=REFRESH, region="NA"), oauth_endpoint=TOKEN_URL, endpoint=SPAPI_URL)
+        grantless = SPAPIClient(SPAPIConfig(CLIENT_ID, SECRET, region="NA", scope="sellingpartnerapi::notifications"), oauth_endpoint=TOKEN_URL, endpoint=SPAPI_URL)
+        sellers = SellersApi(client.api_client)
+        attempt("refresh", lambda: client.access_token_cache.get_lwa_access_token()[:5])
+        attempt("grantless", lambda: grantless.access_token_cache.get_lwa_access_token()[:5])
+        attempt("getMarketplaceParticipations", lambda: sellers.get_marketplace_participations().payload[0].marketplace.country_code)
+        attempt("getAccount", lambda: sellers.get_account().payload.selling_plan)
+    """,
+    "requests-oauthlib": """
+        import requests
+        from oauthlib.oauth2 import BackendApplicationClient
+        from requests_oauthlib import OAuth2Session
+        LWA = "https://api.amazon.com/auth/o2/token"
+        SPAPI = "https://sellingpartnerapi-na.amazon.com"
+        expired = {"access_token": "x", "refresh_token": REFRESH, "token_type": "bearer", "expires_in": -1}
+        session = OAuth2Session(CLIENT_ID, token=expired)
+        token = {}
+        def refresh():
+            token.update(session.refresh_token(LWA, refresh_token=REFRESH, client_id=CLIENT_ID, client_secret=SECRET))
+            return token["access_token"][:5]
+        def grantless():
+            backend = OAuth2Session(client=BackendApplicationClient(client_id=CLIENT_ID))
+            return backend.fetch_token(LWA, client_secret=SECRET, scope=["sellingpartnerapi::notifications"])["access_token"][:5]
+        def call(path):
+            answer = requests.get(SPAPI + path, headers={"x-amz-access-token": token["access_token"]}, timeout=30)
+            answer.raise_for_status()
+            return answer.json()["payload"]
+        attempt("refresh", refresh)
+        attempt("grantless", grantless)
+        attempt("getMarketplaceParticipations", lambda: call("/sellers/v1/marketplaceParticipations")[0]["marketplace"]["countryCode"])
+        attempt("getAccount", lambda: call("/sellers/v1/account")["sellingPlan"])
+    """,
+}
+
+
+def install_libraries(target: Path) -> None:
+    """pip-install the three libraries (and their dependencies) into ``target`` only."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+        ]
+        + list(LIBRARIES.values()),
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def run_matrix(
+    simulator_url: str, client_id: str, secret: str, refresh_token: str, libraries: Path, proxy
+) -> dict:
+    """Run every client's script; return {client: {operation: "ok: ..." or "error: ..."}}."""
+    results = {}
+    for name, body in SCRIPTS.items():
+        script = PREAMBLE + textwrap.dedent(body) + "\nprint(json.dumps(out))\n"
+        env = {
+            "PYTHONPATH": str(libraries),
+            "PATH": "/usr/bin:/bin",
+            "HTTPS_PROXY": proxy.url,
+            "SSL_CERT_FILE": str(proxy.ca_path),
+            "REQUESTS_CA_BUNDLE": str(proxy.ca_path),
+            "NO_PROXY": "127.0.0.1",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", script, client_id, secret, refresh_token, simulator_url],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=180,
+        )
+        lines = done.stdout.strip().splitlines()
+        try:
+            results[name] = json.loads(lines[-1])
+        except (IndexError, ValueError):
+            results[name] = {op: f"error: the script failed: {done.stderr[-300:]}" for op in OPERATIONS}
+    return results
+
+
+def table(results: dict) -> str:
+    """The client x operation table, one line per client."""
+    lines = [f"{'client':22} " + " ".join(f"{op:>28}" for op in OPERATIONS)]
+    for client, row in results.items():
+        cells = [("ok" if row.get(op, "").startswith("ok") else "FAIL") for op in OPERATIONS]
+        lines.append(f"{client:22} " + " ".join(f"{c:>28}" for c in cells))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    from auth.simulator.proxy import SimulatorProxy
+    from tests.conftest import CLIENT_ID
+    from tests.conftest import CLIENT_SECRET
+    from tests.conftest import live_simulator
+
+    workdir = Path(tempfile.mkdtemp(prefix="spapi-bench-clients-"))
+    install_libraries(workdir / "libraries")
+    with live_simulator(workdir) as server:
+        server.app.test_client().get("/simulator/")  # the simulator is created on first use
+        refresh = server.app.extensions["spapi_simulator"].self_authorize(SELLING_PARTNER)
+        proxy = SimulatorProxy(server.url, workdir / "proxy").start()
+        try:
+            results = run_matrix(server.url, CLIENT_ID, CLIENT_SECRET, refresh, workdir / "libraries", proxy)
+        finally:
+            proxy.close()
+    print(table(results))
+    failures = [(c, op, v) for c, row in results.items() for op, v in row.items() if not v.startswith("ok")]
+    for client, op, value in failures:
+        print(f"{client} {op}: {value}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -42,3 +42,8 @@ def test_authorizations_json(app, runner):
     contract |= {"status", "trust"}
     assert all(contract <= set(r) and r["status"] == "active" and r["trust"] == "claimed" for r in rows)
     assert all(isinstance(r["id"], int) for r in rows)
+
+
+def test_simulator_proxy_refuses_without_the_simulator(runner):
+    result = runner.invoke(args=["spapi", "simulator-proxy"])
+    assert result.exit_code != 0 and "SPAPI_SIMULATOR=1" in result.output

@@ -9,6 +9,7 @@ from web.cli import database
 from web.cli import explain
 from web.cli import flow
 from web.cli import invitations
+from web.cli import simulator
 from web.cli import tokens
 
 COMMANDS = (
@@ -26,6 +27,7 @@ COMMANDS = (
     admin.rotate_keys_command,
     admin.set_admin_password_command,
     admin.assume_role_command,
+    simulator.simulator_proxy_command,
 )
 
 

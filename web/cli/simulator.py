@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 
 @click.command("simulator-proxy")
-@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0: any).")
 @with_appcontext
 def simulator_proxy_command(port: int) -> None:
     """Serve an HTTPS proxy that sends Amazon's hosts to this app's simulator, until Ctrl-C."""

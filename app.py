@@ -10,6 +10,8 @@ from secrets import token_urlsafe
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask import redirect
+from flask import url_for
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -80,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         PERMANENT_SESSION_LIFETIME=8 * 3600,
+        SPAPI_DEVELOPMENT=development,
         SPAPI_SIMULATOR_APP_STATUS=values.get("SPAPI_SIMULATOR_APP_STATUS") or settings.app_status,
         SPAPI_SIMULATOR_REDIRECT_URIS=values.get("SPAPI_SIMULATOR_REDIRECT_URIS") or settings.redirect_uri,
     )
@@ -115,6 +118,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     # The JSON API changes nothing, so it takes POSTs without a form token.
     csrf.exempt(explainer.pages.api)
     app.register_blueprint(console.create_blueprint())
+    # Browsers ask for /favicon.ico on every page; the icon is one small SVG.
+    app.add_url_rule(
+        "/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), code=301)
+    )
     if settings.simulator:
         app.register_blueprint(simulator.create_blueprint())
         # Machine endpoints, as on Amazon: clients authenticate with tokens, not form tokens.

@@ -22,6 +22,7 @@ SECRET_FIELDS = frozenset(
         "aws_secret_access_key",
         "secretaccesskey",
         "sessiontoken",
+        "restricteddatatoken",
     }
 )
 MAX_BODY = 20_000

@@ -11,7 +11,7 @@ from auth.vault.models import utcnow
 
 
 def refresh_stored(
-    db: Session, vault: TokenVault, cache: AccessTokenCache, row: Authorization
+    db: Session, vault: TokenVault, cache: AccessTokenCache, row: Authorization, force: bool = False
 ) -> CachedToken:
     """Return an access token for ``row``; an invalid_grant marks it as needing re-authorization.
 
@@ -21,7 +21,7 @@ def refresh_stored(
     refresh_token = vault.open(row.refresh_token_encrypted, row.selling_partner_id, row.region)
     row.last_refresh_at = utcnow()
     try:
-        token = cache.for_refresh_token(refresh_token)
+        token = cache.for_refresh_token(refresh_token, force=force)
     except LwaError as error:
         row.last_refresh_result = error.kind
         if error.kind == "invalid_grant":

@@ -1,5 +1,6 @@
 """A test call to the SP-API with an access token, recorded for display."""
 
+import time
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
@@ -29,6 +30,9 @@ class CallResult:
     rate_limit: str | None
     body: str
     error: str | None = None
+    method: str = "GET"
+    url: str = ""
+    elapsed_ms: int = 0
 
 
 def run_test_call(
@@ -39,28 +43,66 @@ def run_test_call(
     ``url_for_amazon`` maps Amazon URLs to where this app reaches them (the simulator or
     Amazon); ``signer`` optionally signs the request (legacy SigV4).
     """
-    base = region.sandbox_endpoint if sandbox else region.endpoint
     params = {}
     path = SELLER_TEST_PATH
     if account_type == "vendor":
         path = VENDOR_TEST_PATH
         since = datetime.now(UTC) - timedelta(days=1)
         params = {"limit": "1", "createdAfter": since.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    return call_operation(
+        region,
+        access_token,
+        "GET",
+        path,
+        params,
+        sandbox=sandbox,
+        url_for_amazon=url_for_amazon,
+        signer=signer,
+    )
+
+
+def call_operation(
+    region: Region,
+    access_token: str,
+    method: str,
+    path: str,
+    query: dict[str, str] | list[tuple[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    body: str | None = None,
+    *,
+    sandbox: bool,
+    url_for_amazon,
+    signer=None,
+) -> CallResult:
+    """Make any SP-API call (``path`` under the region's endpoint) and record it."""
+    base = region.sandbox_endpoint if sandbox else region.endpoint
     url = url_for_amazon(base + path)
-    headers = {
+    sent = {
         "x-amz-access-token": access_token,
         "user-agent": USER_AGENT,
         "x-amz-date": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
     }
-    request = requests.Request("GET", url, params=params, headers=headers).prepare()
+    if body:
+        sent["content-type"] = "application/json"
+    # The developer's own headers may add to ours, never replace the token.
+    sent.update({k: v for k, v in (headers or {}).items() if k.lower() != "x-amz-access-token"})
+    request = requests.Request(method, url, params=query or {}, headers=sent, data=body or None).prepare()
     if signer is not None:
         signer(request, region)
+    started = time.monotonic()
     try:
         with requests.Session() as session:
             response = session.send(request, timeout=TIMEOUT)
     except requests.RequestException as error:
         return CallResult(
-            None, None, None, None, "", f"{type(error).__name__}: the SP-API could not be reached"
+            None,
+            None,
+            None,
+            None,
+            "",
+            f"{type(error).__name__}: the SP-API could not be reached",
+            method=method,
+            url=base + path,
         )
     return CallResult(
         exchange=record_exchange(response),
@@ -68,4 +110,7 @@ def run_test_call(
         request_id=response.headers.get("x-amzn-RequestId"),
         rate_limit=response.headers.get("x-amzn-RateLimit-Limit"),
         body=response.text[:20000],
+        method=method,
+        url=base + path,
+        elapsed_ms=int((time.monotonic() - started) * 1000),
     )

@@ -75,9 +75,12 @@ class AccessTokenCache:
         self._tokens: dict[tuple[str, str], CachedToken] = {}
         self._in_flight: dict[tuple[str, str], Future] = {}
 
-    def for_refresh_token(self, refresh_token: str) -> CachedToken:
-        """Return an access token for ``refresh_token`` (keyed by its hash, never the token)."""
+    def for_refresh_token(self, refresh_token: str, force: bool = False) -> CachedToken:
+        """Return an access token for ``refresh_token`` (keyed by its hash, never the token);
+        ``force`` skips the cached one and asks LWA."""
         key = ("refresh", digest(refresh_token))
+        if force:
+            self.forget(refresh_token)
         return self._get(key, lambda: self.lwa.refresh(refresh_token))
 
     def for_scope(self, scope: str) -> CachedToken:

@@ -18,7 +18,7 @@ SECRET_PARAMS = (
     "mws_auth_token",
 )
 _PARAM_RE = re.compile(r"(?i)\b(" + "|".join(SECRET_PARAMS) + r")=([^&\s\"']+)")
-_TOKEN_RE = re.compile(r"Atz[ar]\|[A-Za-z0-9_\-|.+/=]+")
+_TOKEN_RE = re.compile(r"Atz(?:[ar]|\.sprdt)\|[A-Za-z0-9_\-|.+/=]+")
 # Invitation links carry their secret in the path, which access logs keep.
 _INVITE_RE = re.compile(r"(/invite/)[A-Za-z0-9_-]{8,}")
 

@@ -16,6 +16,7 @@ from auth.simulator.grants import GrantStore
 from auth.simulator.records import Registration
 from auth.simulator.records import TokenAnswer
 from auth.simulator.records import error_answer
+from auth.simulator.rehearsals import AT_TOKEN_ENDPOINT
 from auth.simulator.restricted import RestrictedData
 from auth.simulator.tokens import TokenChecks
 
@@ -61,17 +62,20 @@ class SimulatedAmazon(TokenChecks, RestrictedData):
         """Return the redirect URI to use: the one given, or the first registered."""
         return redirect_uri or self.registration.redirect_uris[0]
 
-    def issue_code(self, selling_partner_id: str, redirect_uri: str) -> str:
-        """Issue a five-minute, single-use authorization code."""
+    def issue_code(self, selling_partner_id: str, redirect_uri: str, rehearsal: str | None = None) -> str:
+        """Issue a five-minute, single-use authorization code (one that carries a token-endpoint
+        rehearsal fails there as the rehearsal says)."""
         code = "AN" + "".join(secrets.choice(string.ascii_letters) for _ in range(18))
         self._maybe_prune()
+        rehearsed = rehearsal if rehearsal in AT_TOKEN_ENDPOINT else None
         self.grants.put(
             "code",
             code,
-            self.clock() + CODE_TTL,
+            self.clock() + (-1 if rehearsed == "expired-code" else CODE_TTL),
             client_id=self.registration.client_id,
             redirect_uri=redirect_uri,
             selling_partner_id=selling_partner_id,
+            scope=f"rehearse:{rehearsed}" if rehearsed else None,
         )
         return code
 
@@ -133,6 +137,12 @@ class SimulatedAmazon(TokenChecks, RestrictedData):
         if not code:
             return error_answer(400, "invalid_request", "The request is missing a required parameter : code")
         entry = self.grants.take("code", code)  # taken either way: a code works once
+        if entry is not None and entry.scope == "rehearse:invalid-client":
+            return error_answer(401, "invalid_client", "Client authentication failed")
+        if entry is not None and entry.scope == "rehearse:lwa-down":
+            return error_answer(503, "temporarily_unavailable", "The service is temporarily unavailable")
+        if entry is not None and entry.scope == "rehearse:replayed-code":
+            entry = None  # as if another exchange had used it first
         if (
             entry is None
             or entry.expires_at < self.clock()

@@ -167,3 +167,48 @@ def _path_pattern(template: str) -> re.Pattern:
     parts = PARAMETER_RE.split(template)
     regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts))
     return re.compile(regex)
+
+
+API_NAMES = {
+    "sellers": "Sellers",
+    "ordersV0": "Orders v0",
+    "tokens_2021-03-01": "Tokens",
+    "listingsItems_2021-08-01": "Listings Items",
+    "application_2023-11-30": "Application Management",
+}
+
+
+def operation_presets() -> list[dict]:
+    """Every modelled operation as the console's picker fills it in: a path with sample values
+    and the query and body of the model's first success example."""
+    presets = []
+    for operation in operations():
+        sample: dict = {}
+        for status, parameters, _response in operation.sandbox_cases():
+            if 200 <= status < 300:
+                sample = parameters
+                break
+        values = {k: v.get("value") for k, v in sample.items() if isinstance(v, dict) and "value" in v}
+        path = operation.template
+        query = []
+        for parameter in operation.parameters:
+            name, where = parameter.get("name"), parameter.get("in")
+            value = values.get(name)
+            if where == "path":
+                if value is not None:  # else the {placeholder} stays for the developer to fill
+                    path = path.replace("{" + name + "}", str(value))
+            elif where == "query" and (value is not None or parameter.get("required")):
+                shown = ",".join(value) if isinstance(value, list) else (value if value is not None else "")
+                query.append(f"{name}={shown}")
+        body = values.get("body")
+        presets.append(
+            {
+                "id": operation.operation_id,
+                "api": API_NAMES.get(operation.model, operation.model),
+                "method": operation.method,
+                "path": path,
+                "query": "\n".join(query),
+                "body": json.dumps(body, indent=2) if body is not None else "",
+            }
+        )
+    return presets

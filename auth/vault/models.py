@@ -193,3 +193,14 @@ class AdminSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     password_fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class ConsoleWorkspace(Base):
+    """The console playground's tokens and last results for one administrator session, sealed
+    with the vault's keys (an access token and an RDT never travel to the browser)."""
+
+    __tablename__ = "console_workspaces"
+
+    session_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

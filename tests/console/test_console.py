@@ -19,6 +19,7 @@ from tests.helpers import authorizations
 from tests.helpers import count
 
 PUBLIC_BLUEPRINTS = {"oauth", "explainer", "simulator"}
+PUBLIC_ENDPOINTS = {"static", "console.login", "favicon"}  # favicon: a redirect to a static file
 TOKEN_SHAPE = re.compile(r"Atz[ar]\|[A-Za-z0-9_-]{8}")
 
 
@@ -26,7 +27,7 @@ def protected_rules(app):
     """Every URL rule that is not part of the public flow, the explainer or the simulator."""
     for rule in app.url_map.iter_rules():
         blueprint = rule.endpoint.split(".")[0] if "." in rule.endpoint else None
-        if rule.endpoint in ("static", "console.login") or blueprint in PUBLIC_BLUEPRINTS:
+        if rule.endpoint in PUBLIC_ENDPOINTS or blueprint in PUBLIC_BLUEPRINTS:
             continue
         values = {
             name: 1 if isinstance(rule._converters[name], IntegerConverter) else "x"
@@ -300,3 +301,23 @@ def test_self_test_bad_input_is_a_clear_400(client, admin, form):
         "/console/self-test", data={"csrf_token": admin.csrf("/console/self-test"), **form}
     )
     assert response.status_code == 400
+
+
+def test_seller_pages_show_no_console_or_explainer_links_but_an_administrator_sees_them(client, admin):
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/console/"' not in home and 'href="/explain"' not in home
+    admin.login()
+    assert 'href="/console/"' in client.get("/").get_data(as_text=True)
+
+
+def test_the_favicon_is_served_everywhere(client):
+    with client.get("/favicon.ico", follow_redirects=True) as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert 'rel="icon"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_lost_development_password_is_explained_on_the_login_page(app, client):
+    assert "set-admin-password" not in client.get("/console/login").get_data(as_text=True)
+    app.config["SPAPI_DEVELOPMENT"] = True
+    page = client.get("/console/login").get_data(as_text=True)
+    assert "flask --app app spapi set-admin-password" in page and "ADMIN_PASSWORD_HASH" in page

@@ -85,9 +85,11 @@ def test_self_authorization_test_clicked_through(simulator, page):
     page.goto(simulator.url + "/console/self-test")
     page.fill("#refresh_token", refresh_token)
     page.select_option("#region", "NA")
-    page.click("#run")
-    page.wait_for_selector("#step-2")
+    page.click("#step-1-run")
+    page.wait_for_selector("#step-1-result")
     assert "fetched from LWA" in page.inner_text("#step-1")
+    page.click("#step-3-run")
+    page.wait_for_selector("#step-3-result")
     assert page.inner_text("#call-status") == "200"
     first = page.inner_text(".countdown")
     page.wait_for_timeout(1200)

@@ -11,7 +11,7 @@ from web.console import grantless
 from web.console import invitations
 from web.console import login
 from web.console import pending
-from web.console import self_test
+from web.console import playground
 from web.console.guard import init_guard
 
 __all__ = ["create_blueprint", "init_guard"]
@@ -24,6 +24,7 @@ def create_blueprint() -> Blueprint:
     bp.add_url_rule("/logout", view_func=login.logout, methods=["POST"])
     bp.add_url_rule("/", view_func=dashboard.dashboard, methods=["GET"])
     bp.add_url_rule("/auth-url", view_func=dashboard.auth_url, methods=["GET"])
+    bp.add_url_rule("/auth-url/open", view_func=dashboard.open_in_simulator, methods=["GET"])
     bp.add_url_rule("/authorizations", view_func=authorizations.authorizations, methods=["GET"])
     bp.add_url_rule(
         "/authorizations/<int:authorization_id>/delete",
@@ -32,14 +33,17 @@ def create_blueprint() -> Blueprint:
     )
     bp.add_url_rule(
         "/authorizations/<int:authorization_id>/test",
-        view_func=self_test.test_authorization,
+        view_func=playground.test_authorization,
         methods=["POST"],
     )
     bp.add_url_rule("/pending/<int:pending_id>/approve", view_func=pending.approve, methods=["POST"])
     bp.add_url_rule("/pending/<int:pending_id>/reject", view_func=pending.reject, methods=["POST"])
     bp.add_url_rule("/audit", view_func=pending.audit_trail, methods=["GET"])
     bp.add_url_rule("/invitations", view_func=invitations.invitations, methods=["GET", "POST"])
-    bp.add_url_rule("/self-test", view_func=self_test.self_test, methods=["GET", "POST"])
+    bp.add_url_rule("/self-test", view_func=playground.self_test, methods=["GET", "POST"])
+    bp.add_url_rule("/self-test/token", "playground_token", playground.step_token, methods=["POST"])
+    bp.add_url_rule("/self-test/rdt", "playground_rdt", playground.step_rdt, methods=["POST"])
+    bp.add_url_rule("/self-test/call", "playground_call", playground.step_call, methods=["POST"])
     bp.add_url_rule("/grantless", view_func=grantless.grantless, methods=["GET", "POST"])
     bp.add_url_rule("/legacy", view_func=grantless.legacy, methods=["GET", "POST"])
     return bp

@@ -1,5 +1,7 @@
 """The dashboard with the doctor's findings, and the authorization URI builder."""
 
+from flask import abort
+from flask import redirect
 from flask import render_template
 from flask import request
 from sqlalchemy import func
@@ -9,8 +11,12 @@ from auth.config.marketplaces import ACCOUNT_TYPES
 from auth.config.marketplaces import catalog
 from auth.explainer.diagnose import diagnose
 from auth.oauth.consent import build_consent_uri
+from auth.oauth.state import FlowContext
+from auth.oauth.state import TooManyStates
+from auth.oauth.state import issue_state
 from auth.vault.crypto import fingerprint
 from auth.vault.models import Authorization
+from web.shared.browser import browser_id
 from web.shared.explaining import app_context
 from web.shared.explaining import doctor_findings
 from web.shared.services import get_db
@@ -31,14 +37,20 @@ def dashboard():
     )
 
 
-def auth_url():
-    """Build an authorization URI and explain each parameter."""
+def _builder_choices():
     settings = services().settings
     marketplace = catalog().find(request.args.get("marketplace", "US")[:32]) or catalog().find("US")
     account_type = request.args.get("account", "seller")
     account_type = account_type if account_type in ACCOUNT_TYPES else "seller"
     draft = request.args.get("status", settings.app_status) == "draft"
     redirect_uri = request.args.get("redirect_uri", "").strip()[:2048] or None
+    return marketplace, account_type, draft, redirect_uri
+
+
+def auth_url():
+    """Build an authorization URI and explain each parameter."""
+    settings = services().settings
+    marketplace, account_type, draft, redirect_uri = _builder_choices()
     central = marketplace.central_url(account_type)
     uri = (
         build_consent_uri(
@@ -57,4 +69,30 @@ def auth_url():
         redirect_uri=redirect_uri or "",
         uri=uri,
         findings=findings,
+        simulator=settings.simulator,
     )
+
+
+def open_in_simulator():
+    """The built URI with a real state for this browser, opened on the simulated consent page."""
+    settings = services().settings
+    if not settings.simulator:
+        abort(404, "The simulator is off.")
+    marketplace, account_type, draft, redirect_uri = _builder_choices()
+    central = marketplace.central_url(account_type) or abort(
+        400, "No Vendor Central site for that marketplace."
+    )
+    try:
+        state = issue_state(
+            services().engine,
+            browser_id(create=True),
+            FlowContext("website", account_type, marketplace.region.code, marketplace.marketplace_id),
+            address=request.remote_addr,
+            per_minute=settings.states_per_minute,
+        )
+    except TooManyStates:
+        abort(429, "Too many authorizations were started from your address. Wait a minute and try again.")
+    uri = build_consent_uri(
+        settings.amazon_url(central), settings.application_id, state, draft=draft, redirect_uri=redirect_uri
+    )
+    return redirect(uri, code=302)

@@ -14,7 +14,7 @@ from auth.vault.crypto import digest
 from web.shared.services import services
 
 PUBLIC_BLUEPRINTS = {"oauth", "explainer", "simulator"}
-PUBLIC_ENDPOINTS = {"static", "console.login"}
+PUBLIC_ENDPOINTS = {"static", "console.login", "favicon"}
 SESSION_KEY = "admin_session"
 
 
@@ -38,12 +38,23 @@ def client_address_hash() -> str:
     return digest(request.remote_addr or "unknown")
 
 
+def is_administrator() -> bool:
+    """True when this request carries a live administrator session."""
+    password_hash = services().settings.admin_password_hash
+    return bool(password_hash and sessions().valid("session", session.get(SESSION_KEY), password_hash))
+
+
 def init_guard(app: Flask, https: bool) -> None:
     """Require an administrator for every route outside the public flow, explainer and simulator."""
     engine = app.extensions["spapi"].engine
     app.extensions["login_limiter"] = LoginLimiter(engine)
     app.extensions["admin_sessions"] = SessionStore(engine)
     app.config["DEVICE_COOKIE_NAME"] = "__Host-spapi-device" if https else "spapi_device"
+
+    @app.context_processor
+    def administrator_helpers():
+        # Called by templates only when they need it: a seller's page asks once, per page.
+        return {"is_admin": is_administrator}
 
     @app.before_request
     def require_administrator():
@@ -53,8 +64,7 @@ def init_guard(app: Flask, https: bool) -> None:
             or request.endpoint in PUBLIC_ENDPOINTS
         ):
             return None
-        password_hash = services().settings.admin_password_hash
-        if password_hash and sessions().valid("session", session.get(SESSION_KEY), password_hash):
+        if is_administrator():
             return None
         session.pop(SESSION_KEY, None)
         if request.method == "GET" and not request.view_args:

@@ -1,5 +1,6 @@
 """Logging the administrator in and out."""
 
+from flask import current_app
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -8,11 +9,13 @@ from flask import url_for
 
 from auth.security.passwords import verify_password
 from auth.security.sessions import DEVICE_LIFETIME
+from auth.vault.workspaces import drop_workspace
 from web.console.guard import SESSION_KEY
 from web.console.guard import client_address_hash
 from web.console.guard import device_cookie_name
 from web.console.guard import limiter
 from web.console.guard import sessions
+from web.shared.services import get_db
 from web.shared.services import services
 
 
@@ -52,13 +55,21 @@ def login():
 
 def logout():
     """Log out: the session ends in the database, so an old cookie opens nothing."""
-    sessions().end(session.get(SESSION_KEY))
+    secret = session.get(SESSION_KEY)
+    sessions().end(secret)
+    if isinstance(secret, str):
+        drop_workspace(get_db(), secret)  # the playground's tokens go with the session
     session.clear()
     return redirect(url_for("console.login"))
 
 
 def _page(password_hash, error=None):
-    return render_template("console/login.html", configured=bool(password_hash), error=error)
+    return render_template(
+        "console/login.html",
+        configured=bool(password_hash),
+        error=error,
+        development=current_app.config.get("SPAPI_DEVELOPMENT", False),
+    )
 
 
 def _landing_endpoints() -> set[str]:

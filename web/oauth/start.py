@@ -1,5 +1,7 @@
 """The public start page and ``/authorize`` (website workflow)."""
 
+from urllib.parse import urlencode
+
 from flask import abort
 from flask import redirect
 from flask import render_template
@@ -12,6 +14,7 @@ from auth.oauth.outcomes import outcome
 from auth.oauth.state import FlowContext
 from auth.oauth.state import TooManyStates
 from auth.oauth.state import issue_state
+from auth.simulator.rehearsals import rehearsal
 from web.shared.browser import browser_id
 from web.shared.services import services
 
@@ -28,7 +31,8 @@ def authorize():
     if not services().settings.public_authorize:
         return closed()
     account_type = request.args.get("account", "seller").strip().lower() or "seller"
-    return start_website_flow(request.args.get("marketplace", ""), account_type)
+    rehearse = rehearsal(request.args.get("rehearse")) if services().settings.simulator else None
+    return start_website_flow(request.args.get("marketplace", ""), account_type, rehearse=rehearse)
 
 
 def new_state(context: FlowContext) -> str:
@@ -50,7 +54,7 @@ def closed():
     return render_template("oauth/failed.html", outcome=outcome("public", "closed"), start_again=False), 404
 
 
-def start_website_flow(key: str, account_type: str, invitation_id: int | None = None):
+def start_website_flow(key: str, account_type: str, invitation_id: int | None = None, rehearse=None):
     """Issue a state for this browser (and invitation) and redirect to the consent page."""
     settings = services().settings
     marketplace = catalog().find(key) if len(key) <= 32 else None
@@ -84,4 +88,6 @@ def start_website_flow(key: str, account_type: str, invitation_id: int | None = 
     uri = build_consent_uri(
         settings.amazon_url(central_url), settings.application_id, state, draft=settings.draft
     )
+    if rehearse is not None:  # simulator only: the consent page fails the way the rehearsal says
+        uri += "&" + urlencode({"rehearse": rehearse.name})
     return redirect(uri, code=302)

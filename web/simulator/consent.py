@@ -8,6 +8,9 @@ from flask import request
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.config.marketplaces import catalog
 from auth.simulator.records import new_selling_partner_id
+from auth.simulator.rehearsals import REHEARSALS
+from auth.simulator.rehearsals import rehearsal
+from auth.simulator.rehearsals import rehearsed_request
 from web.shared.services import services
 from web.simulator.instance import amazon
 from web.simulator.instance import arg
@@ -17,9 +20,12 @@ from web.simulator.instance import with_query
 
 
 def index():
-    """Explain the simulator and offer the Appstore workflow's entry point."""
+    """Explain the simulator, offer the Appstore workflow and one-click failure rehearsals."""
     return render_template(
-        "simulator/index.html", marketplaces=catalog().marketplaces, registration=amazon().registration
+        "simulator/index.html",
+        marketplaces=catalog().marketplaces,
+        registration=amazon().registration,
+        rehearsals=REHEARSALS,
     )
 
 
@@ -38,9 +44,10 @@ def consent(host: str):
     region, account_type = central(host)
     args = {name: arg(request.args, name) for name in ("application_id", "state", "version", "redirect_uri")}
     appstore_mode = request.args.get("workflow") == "appstore"
-    error = amazon().consent_error(args["application_id"], args["version"], args["redirect_uri"])
+    rehearse = rehearsal(request.args.get("rehearse"))
+    error = _consent_error(args, rehearse)
     if error:
-        return render_template("simulator/error.html", code=error, host=host), 400
+        return _error_page(error, host, args["state"], rehearse, 400)
     return render_template(
         "simulator/consent.html",
         host=host,
@@ -50,6 +57,7 @@ def consent(host: str):
         appstore_mode=appstore_mode,
         selling_partner_id=new_selling_partner_id(),
         registration=amazon().registration,
+        rehearse=rehearse,
     )
 
 
@@ -69,16 +77,17 @@ def decide(host: str):
         )
     }
     simulated = amazon()
-    error = simulated.consent_error(form["application_id"], form["version"], form["redirect_uri"])
+    rehearse = rehearsal(request.form.get("rehearse"))
+    error = _consent_error(form, rehearse)
     if error:
-        return render_template("simulator/error.html", code=error, host=host), 400
+        return _error_page(error, host, form["state"], rehearse, 400)
     redirect_uri = simulated.resolve_redirect_uri(form["redirect_uri"])
     if form["decision"] == "cancel":
         # Amazon documents no error parameter for a cancelled consent: the partner comes back
         # with our state and no code (or, as some report, not at all).
         return redirect(with_query(redirect_uri, {"state": form["state"] or ""}), code=303)
     if form["user"] == "secondary":
-        return render_template("simulator/error.html", code="SPDC8143", host=host), 403
+        return _error_page("SPDC8143", host, form["state"], rehearse, 403)
     selling_partner_id = form["selling_partner_id"] or ""
     if not SELLING_PARTNER_ID_RE.fullmatch(selling_partner_id):
         abort(400, "Enter a selling partner ID of letters and digits.")
@@ -92,7 +101,12 @@ def decide(host: str):
         if simulated.registration.status == "draft":
             params["version"] = "beta"
         return redirect(with_query(simulated.registration.login_uri, params), code=303)
-    return redirect(code_redirect(redirect_uri, form["state"] or "", selling_partner_id), code=303)
+    return redirect(
+        code_redirect(
+            redirect_uri, form["state"] or "", selling_partner_id, rehearse.name if rehearse else None
+        ),
+        code=303,
+    )
 
 
 def confirm(host: str, application_id: str):
@@ -109,3 +123,25 @@ def confirm(host: str, application_id: str):
         return render_template("simulator/error.html", code="MD5100", host=host), 400
     redirect_uri = simulated.resolve_redirect_uri(args["redirect_uri"])
     return redirect(code_redirect(redirect_uri, args["state"], selling_partner_id), code=302)
+
+
+def _consent_error(values: dict, rehearse) -> str | None:
+    simulated = amazon()
+    application_id, version, redirect_uri = rehearsed_request(
+        rehearse.name if rehearse else None,
+        values["application_id"],
+        values["version"],
+        values["redirect_uri"],
+        client_id=simulated.registration.client_id,
+        registered=simulated.registration.redirect_uris,
+    )
+    return simulated.consent_error(application_id, version, redirect_uri)
+
+
+def _error_page(code: str, host: str, state: str | None, rehearse, status: int):
+    """Amazon's error page; in a rehearsal it offers the way back that Amazon's does not, so
+    the developer sees how the app explains the code to a partner."""
+    back = None
+    if rehearse is not None:
+        back = with_query(amazon().registration.redirect_uris[0], {"state": state or "", "error": code})
+    return render_template("simulator/error.html", code=code, host=host, back=back), status

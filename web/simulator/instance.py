@@ -50,9 +50,11 @@ def arg(source, name: str) -> str | None:
     return value
 
 
-def code_redirect(redirect_uri: str, state: str, selling_partner_id: str) -> str:
+def code_redirect(
+    redirect_uri: str, state: str, selling_partner_id: str, rehearsal: str | None = None
+) -> str:
     """Issue a code and return the Redirect URI call that carries it."""
-    code = amazon().issue_code(selling_partner_id, redirect_uri)
+    code = amazon().issue_code(selling_partner_id, redirect_uri, rehearsal)
     params = {"state": state, "selling_partner_id": selling_partner_id, "spapi_oauth_code": code}
     return with_query(redirect_uri, params)
 

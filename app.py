@@ -26,6 +26,7 @@ from auth.security.passwords import check_hash_strength
 from auth.security.passwords import hash_password
 from auth.vault.crypto import fingerprint
 from auth.vault.crypto import generate_key
+from web import api
 from web import cli
 from web import console
 from web import explainer
@@ -118,6 +119,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     # The JSON API changes nothing, so it takes POSTs without a form token.
     csrf.exempt(explainer.pages.api)
     app.register_blueprint(console.create_blueprint())
+    # The token service authenticates with API keys, not sessions or form tokens.
+    api_blueprint = api.create_blueprint()
+    csrf.exempt(api_blueprint)
+    app.register_blueprint(api_blueprint)
     # Browsers ask for /favicon.ico on every page; the icon is one small SVG.
     app.add_url_rule(
         "/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -21,6 +21,7 @@ from auth.clients.exchange import Exchange
 from auth.clients.lwa import LwaClient
 from auth.clients.lwa import LwaError
 from auth.clients.lwa import TokenResponse
+from auth.clients.shared_cache import SharedTokenStore
 from auth.vault.crypto import digest
 
 EXPIRY_MARGIN = 60
@@ -65,8 +66,11 @@ class AccessTokenCache:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         margin: int = EXPIRY_MARGIN,
+        shared: SharedTokenStore | None = None,
     ):
         self.lwa = lwa
+        # The database tier: with it, one LWA request serves every process of the fleet.
+        self.shared = shared
         self.retry = retry or RetryPolicy()
         self.clock = clock
         self.sleep = sleep
@@ -88,9 +92,12 @@ class AccessTokenCache:
         return self._get(("grantless", scope), lambda: self.lwa.grantless(scope))
 
     def forget(self, refresh_token: str) -> None:
-        """Drop the cached token of a refresh token (after a revocation, say)."""
+        """Drop the cached token of a refresh token (after a revocation, say), in every tier."""
+        key = ("refresh", digest(refresh_token))
         with self._lock:
-            self._tokens.pop(("refresh", digest(refresh_token)), None)
+            self._tokens.pop(key, None)
+        if self.shared is not None:
+            self.shared.forget(_shared_key(key))
 
     def _get(self, key: tuple[str, str], fetch: Callable[[], TokenResponse]) -> CachedToken:
         with self._lock:
@@ -104,7 +111,7 @@ class AccessTokenCache:
         if not leader:
             return _replace_fetched(future.result())
         try:
-            token = self._fetch(fetch)
+            token = self._lead(key, fetch)
             with self._lock:
                 self._tokens[key] = token
             future.set_result(token)
@@ -115,6 +122,28 @@ class AccessTokenCache:
         finally:
             with self._lock:
                 self._in_flight.pop(key, None)
+
+    def _lead(self, key: tuple[str, str], fetch: Callable[[], TokenResponse]) -> CachedToken:
+        """This process's one caller: through the shared tier when there is one."""
+        if self.shared is None:
+            return self._fetch(fetch)
+        fetched: dict[str, CachedToken] = {}
+
+        def from_lwa() -> tuple[str, int]:
+            fetched["token"] = self._fetch(fetch)
+            return fetched["token"].access_token, fetched["token"].expires_in
+
+        shared = self.shared.obtain(_shared_key(key), from_lwa, self.margin)
+        if shared.fetched:
+            return fetched["token"]
+        left = shared.expires_at - time.time()
+        return CachedToken(
+            access_token=shared.access_token,
+            expires_in=int(left),
+            obtained_at=datetime.now(UTC),
+            expires_at=self.clock() + left,
+            fetched=False,
+        )
 
     def _fetch(self, fetch: Callable[[], TokenResponse]) -> CachedToken:
         attempt = 1
@@ -141,3 +170,7 @@ class AccessTokenCache:
 def _replace_fetched(token: CachedToken) -> CachedToken:
     """The same token, marked as served from the cache for this caller."""
     return replace(token, fetched=False)
+
+
+def _shared_key(key: tuple[str, str]) -> str:
+    return f"{key[0]}:{key[1]}"

@@ -37,11 +37,15 @@ def record(
     return event
 
 
-def events_for(db: Session, selling_partner_id: str | None = None, limit: int = 200) -> list[AuditEvent]:
-    """The newest events, for one selling partner or for all."""
+def events_for(
+    db: Session, selling_partner_id: str | None = None, limit: int = 200, actor: str | None = None
+) -> list[AuditEvent]:
+    """The newest events, for one selling partner (or actor) or for all."""
     statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     if selling_partner_id:
         statement = statement.where(AuditEvent.selling_partner_id == selling_partner_id)
+    if actor:
+        statement = statement.where(AuditEvent.actor == actor)
     return list(db.scalars(statement))
 
 

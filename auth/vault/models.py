@@ -144,6 +144,7 @@ class AuditEvent(Base):
     """One decision about a selling partner's authorization: append-only, never a secret."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_actor_at", "actor", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -204,3 +205,43 @@ class ConsoleWorkspace(Base):
     session_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SharedAccessToken(Base):
+    """The fleet's access-token cache: one row per refresh token (by hash) or grantless scope,
+    the token sealed with the vault's keys, and the lease of whichever process is asking LWA."""
+
+    __tablename__ = "shared_access_tokens"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    expires_at: Mapped[float | None] = mapped_column(Float)  # epoch seconds
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[float | None] = mapped_column(Float)  # epoch seconds
+
+
+class ApiKey(Base):
+    """A developer's API key for the token service: the secret is kept only as a hash."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(100))
+    partners: Mapped[str | None] = mapped_column(Text)  # a JSON list; NULL: every partner
+    operations: Mapped[str] = mapped_column(String(100))  # comma-separated
+    rate_per_minute: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiKeyWindow(Base):
+    """How many requests one API key made in one minute: the fleet-wide rate limit's counter."""
+
+    __tablename__ = "api_key_windows"
+
+    key_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    window: Mapped[int] = mapped_column(Integer, primary_key=True)  # epoch minute
+    count: Mapped[int] = mapped_column(Integer, default=0)

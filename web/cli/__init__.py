@@ -4,6 +4,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from web.cli import admin
+from web.cli import api_keys
 from web.cli import authorizations
 from web.cli import database
 from web.cli import explain
@@ -17,6 +18,7 @@ COMMANDS = (
     authorizations.approve_command,
     authorizations.reject_command,
     invitations.invitations_group,
+    api_keys.api_keys_group,
     explain.explain_command,
     flow.auth_url_command,
     flow.exchange_command,

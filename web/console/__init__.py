@@ -5,6 +5,7 @@ Each page lives in the module named after it; this file is the route table.
 
 from flask import Blueprint
 
+from web.console import api_keys
 from web.console import authorizations
 from web.console import dashboard
 from web.console import grantless
@@ -40,6 +41,8 @@ def create_blueprint() -> Blueprint:
     bp.add_url_rule("/pending/<int:pending_id>/reject", view_func=pending.reject, methods=["POST"])
     bp.add_url_rule("/audit", view_func=pending.audit_trail, methods=["GET"])
     bp.add_url_rule("/invitations", view_func=invitations.invitations, methods=["GET", "POST"])
+    bp.add_url_rule("/api-keys", view_func=api_keys.api_keys, methods=["GET", "POST"])
+    bp.add_url_rule("/api-keys/<key_id>/revoke", "revoke_api_key", api_keys.revoke_key, methods=["POST"])
     bp.add_url_rule("/self-test", view_func=playground.self_test, methods=["GET", "POST"])
     bp.add_url_rule("/self-test/token", "playground_token", playground.step_token, methods=["POST"])
     bp.add_url_rule("/self-test/rdt", "playground_rdt", playground.step_rdt, methods=["POST"])

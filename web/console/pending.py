@@ -39,5 +39,8 @@ def audit_trail():
     partner = request.args.get("partner", "").strip()[:128]
     if partner and not SELLING_PARTNER_ID_RE.fullmatch(partner):
         partner = ""
-    events = [(event, audit.detail_of(event)) for event in audit.events_for(get_db(), partner or None)]
+    actor = request.args.get("actor", "").strip()[:40] or None
+    events = [
+        (event, audit.detail_of(event)) for event in audit.events_for(get_db(), partner or None, actor=actor)
+    ]
     return render_template("console/audit.html", partner=partner, events=events)

@@ -30,8 +30,23 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
+API_CODES = {
+    400: "invalid_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+    429: "rate_limited",
+}
+
+
 def render_error(status: int, title: str, message: str):
-    """Answer an error as JSON or as the error page."""
+    """Answer an error as JSON or as the error page (the token service's paths in their shapes)."""
+    code = API_CODES.get(status, "server_error" if status >= 500 else "invalid_request")
+    if request.path.startswith("/api/v1/"):
+        return jsonify(error={"code": code, "message": message}), status
+    if request.path.startswith("/api/lwa/"):
+        lwa_code = "server_error" if status >= 500 else "invalid_request"
+        return jsonify(error=lwa_code, error_description=message), status
     if wants_json():
         return jsonify(error=title, message=message, status=status), status
     return render_template("errors/error.html", status=status, title=title, message=message), status

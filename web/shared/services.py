@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 
 from auth.clients.lwa import LwaClient
+from auth.clients.shared_cache import SharedTokenStore
 from auth.clients.sts import RoleSession
 from auth.clients.token_cache import AccessTokenCache
 from auth.config.marketplaces import catalog
@@ -67,17 +68,18 @@ def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bo
     engine = make_engine(settings.database_url)
     schema.init_app(app, engine, migrate)
     lwa = LwaClient(settings.lwa_token_url, settings.lwa_client_id, settings.lwa_client_secret)
+    vault = TokenVault(settings.token_encryption_keys)
     targets = callback_targets(settings)
     origins = sorted({f"{t.scheme}://{t.netloc}" for t in targets})
     app.extensions["spapi"] = Services(
         settings=settings,
         engine=engine,
         sessions=make_sessions(engine),
-        vault=TokenVault(settings.token_encryption_keys),
+        vault=vault,
         lwa=lwa,
         callback_allow_list=CallbackAllowList(targets, settings.application_id),
         consent_origins=tuple(origins),
-        token_cache=AccessTokenCache(lwa),
+        token_cache=AccessTokenCache(lwa, shared=SharedTokenStore(engine, vault)),
         # The doctor reads these raw values; they never reach a page (secrets are fingerprinted).
         raw_settings={k: str(v) for k, v in values.items() if k.startswith(SETTING_PREFIXES)},
         observed={},

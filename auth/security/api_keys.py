@@ -1,0 +1,199 @@
+"""API keys for the token service: created with a secret shown once and stored only as its
+hash, scoped to selling partners and operations, revocable, rate-limited fleet-wide.
+
+A key's ``id`` is public (it names the key in logs, the console and LWA's ``client_id``); its
+``secret`` is 256 random bits, so a fast keyed hash is as safe as a slow password hash and
+keeps the hot path (a token request per SP-API call) cheap.
+"""
+
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from auth.config.identifiers import SELLING_PARTNER_ID_RE
+from auth.vault.crypto import digest
+from auth.vault.models import ApiKey
+from auth.vault.models import ApiKeyWindow
+from auth.vault.models import utcnow
+
+OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless")
+ID_PREFIX = "spak_"
+DEFAULT_RATE = 600  # requests a minute
+MAX_LABEL = 100
+MAX_DAYS = 3650
+LAST_USED_EVERY = timedelta(seconds=30)  # last-used time is kept to the half minute
+
+
+class ApiKeyError(Exception):
+    """A key cannot be used; ``kind`` is unknown, revoked, expired or malformed."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class NewKey:
+    """A key as created: the only moment its secret exists outside the caller's hands."""
+
+    id: str
+    secret: str
+
+    @property
+    def bearer(self) -> str:
+        """The JSON API's bearer credential, ``<id>.<secret>``."""
+        return f"{self.id}.{self.secret}"
+
+
+def create_key(
+    db: Session,
+    label: str,
+    partners: list[str] | None = None,
+    operations: list[str] | None = None,
+    expires_days: int | None = None,
+    rate_per_minute: int = DEFAULT_RATE,
+) -> NewKey:
+    """Create and store a key; return its id and secret (shown once, never stored).
+
+    :raises ValueError: naming the unusable argument.
+    """
+    label = (label or "").strip()
+    if not label or len(label) > MAX_LABEL:
+        raise ValueError(f"label must be 1 to {MAX_LABEL} characters")
+    partners = sorted(set(partners or []))
+    bad = [p for p in partners if not SELLING_PARTNER_ID_RE.fullmatch(p)]
+    if bad:
+        raise ValueError(f"not a selling partner ID: {bad[0][:40]}")
+    operations = list(dict.fromkeys(operations or OPERATIONS))
+    unknown = [o for o in operations if o not in OPERATIONS]
+    if unknown:
+        raise ValueError(f"unknown operation {unknown[0][:40]}; use {', '.join(OPERATIONS)}")
+    if expires_days is not None and not 1 <= expires_days <= MAX_DAYS:
+        raise ValueError(f"expires must be 1 to {MAX_DAYS} days")
+    if not 1 <= rate_per_minute <= 100_000:
+        raise ValueError("rate must be 1 to 100000 requests a minute")
+    key = NewKey(ID_PREFIX + secrets.token_hex(8), secrets.token_urlsafe(32))
+    now = utcnow()
+    db.add(
+        ApiKey(
+            id=key.id,
+            secret_hash=digest(key.secret),
+            label=label,
+            partners=json.dumps(partners) if partners else None,
+            operations=",".join(operations),
+            rate_per_minute=rate_per_minute,
+            created_at=now,
+            expires_at=now + timedelta(days=expires_days) if expires_days else None,
+        )
+    )
+    db.commit()
+    return key
+
+
+def authenticate(db: Session, key_id: str | None, secret: str | None, now: datetime | None = None) -> ApiKey:
+    """The live key named ``key_id`` whose secret is ``secret``.
+
+    :raises ApiKeyError: unknown id or wrong secret ("unknown": the two are not told apart),
+        revoked, or expired.
+    """
+    if not key_id or not secret or len(key_id) > 40 or len(secret) > 200:
+        raise ApiKeyError("unknown")
+    row = db.get(ApiKey, key_id)
+    expected = row.secret_hash if row is not None else digest("no such key")
+    matched = hmac.compare_digest(expected, digest(secret))  # the same work for unknown ids
+    if row is None or not matched:
+        raise ApiKeyError("unknown")
+    now = now or utcnow()
+    if row.revoked_at is not None:
+        raise ApiKeyError("revoked")
+    if row.expires_at is not None and row.expires_at <= now:
+        raise ApiKeyError("expired")
+    return row
+
+
+def split_bearer(value: str | None) -> tuple[str | None, str | None]:
+    """``Bearer <id>.<secret>`` into (id, secret)."""
+    if not value or not value.startswith("Bearer "):
+        return None, None
+    key_id, _, secret = value[7:].strip().partition(".")
+    return (key_id, secret) if key_id and secret else (None, None)
+
+
+def partners_of(key: ApiKey) -> list[str] | None:
+    """The selling partners a key may use (None: all)."""
+    return json.loads(key.partners) if key.partners else None
+
+
+def allows(key: ApiKey, operation: str, selling_partner_id: str | None = None) -> bool:
+    """True when ``key`` may do ``operation`` (for ``selling_partner_id``)."""
+    if operation not in key.operations.split(","):
+        return False
+    allowed = partners_of(key)
+    return selling_partner_id is None or allowed is None or selling_partner_id in allowed
+
+
+def count_use(db: Session, key: ApiKey, now: datetime | None = None) -> float | None:
+    """Count one request in the key's current minute (shared by every process); return the
+    seconds to wait when the key is over its rate, else None. The caller commits."""
+    now = now or utcnow()
+    window = int(now.timestamp() // 60)
+    counted = db.execute(
+        update(ApiKeyWindow)
+        .where(ApiKeyWindow.key_id == key.id, ApiKeyWindow.window == window)
+        .values(count=ApiKeyWindow.count + 1)
+        .returning(ApiKeyWindow.count)
+    ).scalar()
+    if counted is None:
+        try:
+            with db.begin_nested():
+                db.add(ApiKeyWindow(key_id=key.id, window=window, count=1))
+            counted = 1
+        except IntegrityError:  # another process opened the window first
+            counted = db.execute(
+                update(ApiKeyWindow)
+                .where(ApiKeyWindow.key_id == key.id, ApiKeyWindow.window == window)
+                .values(count=ApiKeyWindow.count + 1)
+                .returning(ApiKeyWindow.count)
+            ).scalar()
+        # Old windows go when a new one opens: the table holds about one row per key.
+        db.execute(delete(ApiKeyWindow).where(ApiKeyWindow.key_id == key.id, ApiKeyWindow.window < window))
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_EVERY:
+        key.last_used_at = now
+    if counted > key.rate_per_minute:
+        return 60 - now.timestamp() % 60
+    return None
+
+
+def list_keys(db: Session) -> list[ApiKey]:
+    """Every key, newest first."""
+    return list(db.scalars(select(ApiKey).order_by(ApiKey.created_at.desc())))
+
+
+def revoke(db: Session, key_id: str) -> bool:
+    """Revoke a key at once (every process sees it on its next request); False if unknown."""
+    row = db.get(ApiKey, key_id)
+    if row is None:
+        return False
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    db.commit()
+    return True
+
+
+def status_of(key: ApiKey, now: datetime | None = None) -> str:
+    """active, revoked or expired."""
+    now = now or utcnow()
+    if key.revoked_at is not None:
+        return "revoked"
+    if key.expires_at is not None and key.expires_at <= now:
+        return "expired"
+    return "active"

@@ -17,3 +17,9 @@ def go():
 def json_route():
     """A bare JSON answer, the yardstick of bench/explain.py."""
     return jsonify(entries=[], findings=[])
+
+
+@app.post("/json")
+def json_post():
+    """A bare JSON answer to a POST, the yardstick of bench/fleet.py."""
+    return jsonify(access_token="x", token_type="bearer", expires_in=3600)

@@ -92,6 +92,87 @@ SCRIPTS = {
 }
 
 
+# The same libraries, pointed at spapi-auth's token service instead of LWA: the client ID and
+# secret are an API key's, the refresh token is a handle; only the token URL changes.
+SERVICE_PREAMBLE = """
+import json, sys
+KEY_ID, KEY_SECRET, HANDLE, APP = sys.argv[1:5]
+TOKEN_URL = APP + "/api/lwa/o2/token"
+SPAPI_URL = APP + "/simulator/sellingpartnerapi-na.amazon.com"
+out = {}
+def attempt(name, call):
+    try:
+        out[name] = "ok: " + str(call())[:60]
+    except Exception as error:  # the table reports any failure, whatever its type
+        out[name] = f"error: {type(error).__name__}: {error}"[:300]
+"""
+
+SERVICE_SCRIPTS = {
+    "python-amazon-sp-api": """
+        from urllib.parse import urlsplit
+        from sp_api.api import Sellers
+        from sp_api.auth import AccessTokenClient
+        from sp_api.base import Marketplaces
+        url = urlsplit(TOKEN_URL)
+
+        class ServiceTokens(AccessTokenClient):  # the library's own extension point: its token URL
+            scheme, host, path = url.scheme + "://", url.netloc, url.path
+
+        credentials = dict(refresh_token=HANDLE, lwa_app_id=KEY_ID, lwa_client_secret=KEY_SECRET)
+        sellers = Sellers(marketplace=Marketplaces.US, credentials=credentials, auth_token_client_class=ServiceTokens)
+        attempt("refresh", lambda: sellers.auth.access_token[:5])
+        attempt("getMarketplaceParticipations", lambda: sellers.get_marketplace_participation().payload[0]["marketplace"]["countryCode"])
+        # The library caches tokens by refresh token alone: the wrong key asks for another handle.
+        wrong = dict(credentials, lwa_app_id="spak_0000000000000000", refresh_token=HANDLE[:-2] + "EU")
+        attempt("wrong key", lambda: Sellers(credentials=wrong, auth_token_client_class=ServiceTokens).auth.access_token)
+    """,
+    "amzn-sp-api": """
+        from spapi.api.sellers_v1.sellers_api import SellersApi
+        from spapi.auth.credentials import SPAPIConfig
+        from spapi.client import SPAPIClient
+        client = SPAPIClient(SPAPIConfig(KEY_ID, KEY_SECRET, refresh_token=HANDLE, region="NA"), oauth_endpoint=TOKEN_URL, endpoint=SPAPI_URL)
+        attempt("refresh", lambda: client.access_token_cache.get_lwa_access_token()[:5])
+        attempt("getMarketplaceParticipations", lambda: SellersApi(client.api_client).get_marketplace_participations().payload[0].marketplace.country_code)
+        from spapi.auth.lwa_request import AccessTokenCache
+        # amzn-sp-api 1.13.0 retries a 401 three times (14 s) and then reports "server_error":
+        # it tests the error response's truth value, which is False for any 4xx. One attempt here.
+        wrong = AccessTokenCache(KEY_ID, "wrong", refresh_token=HANDLE, oauth_endpoint=TOKEN_URL, max_retries=0)
+        attempt("wrong key", wrong.get_lwa_access_token)
+    """,
+}
+
+
+def run_service_matrix(app_url: str, key_id: str, secret: str, handle: str, libraries: Path, proxy) -> dict:
+    """Run each library against the token service; {client: {operation: "ok: …" or "error: …"}}."""
+    results = {}
+    for name, body in SERVICE_SCRIPTS.items():
+        script = SERVICE_PREAMBLE + textwrap.dedent(body) + "\nprint(json.dumps(out))\n"
+        done = subprocess.run(
+            [sys.executable, "-c", script, key_id, secret, handle, app_url],
+            capture_output=True,
+            text=True,
+            env=_client_env(libraries, proxy),
+            timeout=180,
+        )
+        lines = done.stdout.strip().splitlines()
+        try:
+            results[name] = json.loads(lines[-1])
+        except (IndexError, ValueError):
+            results[name] = {"refresh": f"error: the script failed: {done.stderr[-300:]}"}
+    return results
+
+
+def _client_env(libraries: Path, proxy) -> dict:
+    return {
+        "PYTHONPATH": str(libraries),
+        "PATH": "/usr/bin:/bin",
+        "HTTPS_PROXY": proxy.url,
+        "SSL_CERT_FILE": str(proxy.ca_path),
+        "REQUESTS_CA_BUNDLE": str(proxy.ca_path),
+        "NO_PROXY": "127.0.0.1",
+    }
+
+
 def install_libraries(target: Path) -> None:
     """pip-install the three libraries (and their dependencies) into ``target`` only."""
     subprocess.run(
@@ -118,14 +199,7 @@ def run_matrix(
     results = {}
     for name, body in SCRIPTS.items():
         script = PREAMBLE + textwrap.dedent(body) + "\nprint(json.dumps(out))\n"
-        env = {
-            "PYTHONPATH": str(libraries),
-            "PATH": "/usr/bin:/bin",
-            "HTTPS_PROXY": proxy.url,
-            "SSL_CERT_FILE": str(proxy.ca_path),
-            "REQUESTS_CA_BUNDLE": str(proxy.ca_path),
-            "NO_PROXY": "127.0.0.1",
-        }
+        env = _client_env(libraries, proxy)
         done = subprocess.run(
             [sys.executable, "-c", script, client_id, secret, refresh_token, simulator_url],
             capture_output=True,

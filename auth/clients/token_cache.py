@@ -87,6 +87,12 @@ class AccessTokenCache:
             self.forget(refresh_token)
         return self._get(key, lambda: self.lwa.refresh(refresh_token))
 
+    def has_fresh(self, refresh_token: str) -> bool:
+        """True when this process holds a live token for ``refresh_token`` (no waiting needed)."""
+        with self._lock:
+            cached = self._tokens.get(("refresh", digest(refresh_token)))
+            return cached is not None and cached.expires_at - self.margin > self.clock()
+
     def for_scope(self, scope: str) -> CachedToken:
         """Return a grantless access token for ``scope``."""
         return self._get(("grantless", scope), lambda: self.lwa.grantless(scope))

@@ -13,16 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
-from sqlalchemy import delete
 from sqlalchemy import select
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.vault.crypto import digest
 from auth.vault.models import ApiKey
-from auth.vault.models import ApiKeyWindow
 from auth.vault.models import utcnow
 
 OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless")
@@ -30,7 +26,6 @@ ID_PREFIX = "spak_"
 DEFAULT_RATE = 600  # requests a minute
 MAX_LABEL = 100
 MAX_DAYS = 3650
-LAST_USED_EVERY = timedelta(seconds=30)  # last-used time is kept to the half minute
 
 
 class ApiKeyError(Exception):
@@ -139,38 +134,6 @@ def allows(key: ApiKey, operation: str, selling_partner_id: str | None = None) -
         return False
     allowed = partners_of(key)
     return selling_partner_id is None or allowed is None or selling_partner_id in allowed
-
-
-def count_use(db: Session, key: ApiKey, now: datetime | None = None) -> float | None:
-    """Count one request in the key's current minute (shared by every process); return the
-    seconds to wait when the key is over its rate, else None. The caller commits."""
-    now = now or utcnow()
-    window = int(now.timestamp() // 60)
-    counted = db.execute(
-        update(ApiKeyWindow)
-        .where(ApiKeyWindow.key_id == key.id, ApiKeyWindow.window == window)
-        .values(count=ApiKeyWindow.count + 1)
-        .returning(ApiKeyWindow.count)
-    ).scalar()
-    if counted is None:
-        try:
-            with db.begin_nested():
-                db.add(ApiKeyWindow(key_id=key.id, window=window, count=1))
-            counted = 1
-        except IntegrityError:  # another process opened the window first
-            counted = db.execute(
-                update(ApiKeyWindow)
-                .where(ApiKeyWindow.key_id == key.id, ApiKeyWindow.window == window)
-                .values(count=ApiKeyWindow.count + 1)
-                .returning(ApiKeyWindow.count)
-            ).scalar()
-        # Old windows go when a new one opens: the table holds about one row per key.
-        db.execute(delete(ApiKeyWindow).where(ApiKeyWindow.key_id == key.id, ApiKeyWindow.window < window))
-    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_EVERY:
-        key.last_used_at = now
-    if counted > key.rate_per_minute:
-        return 60 - now.timestamp() % 60
-    return None
 
 
 def list_keys(db: Session) -> list[ApiKey]:

@@ -280,3 +280,35 @@ def test_the_cli_creates_lists_and_revokes_keys(app, runner):
     assert runner.invoke(args=["spapi", "api-keys", "revoke", "spak_nope"]).exit_code == 1
     bad = runner.invoke(args=["spapi", "api-keys", "create", "--label", "x", "--partner", "bad id!"])
     assert bad.exit_code == 1
+
+
+def test_under_load_a_revocation_or_deletion_in_this_process_applies_at_once(
+    app, client, runner, httpserver, stored
+):
+    httpserver.expect_request("/auth/o2/token").respond_with_json(LWA_BODY)
+    key = new_key(app)
+    for _ in range(3):  # back-to-back requests: the process reads from its 1-second snapshots
+        assert lwa_token(client, key).status_code == 200
+    assert runner.invoke(args=["spapi", "api-keys", "revoke", key.id]).exit_code == 0
+    assert lwa_token(client, key).get_json()["error"] == "invalid_client"
+    other = new_key(app)
+    assert lwa_token(client, other).status_code == 200
+    with app.extensions["spapi"].sessions() as db:
+        from auth.vault.store import find_authorization
+
+        db.delete(find_authorization(db, SELLING_PARTNER_ID, "NA"))
+        db.commit()
+    assert lwa_token(client, other).get_json()["error"] == "invalid_grant"
+
+
+def test_grouped_uses_are_written_within_a_fraction_of_a_second(app, client, httpserver, stored):
+    import time
+
+    httpserver.expect_request("/auth/o2/token").respond_with_json(LWA_BODY)
+    key = new_key(app)
+    for _ in range(6):
+        assert lwa_token(client, key).status_code == 200
+    time.sleep(0.6)  # the background writer writes groups once they are 0.2 s old
+    with app.extensions["spapi"].sessions() as db:
+        events = db.scalars(select(AuditEvent).where(AuditEvent.actor == f"api-key:{key.id}")).all()
+        assert len(events) == 6 and db.get(ApiKey, key.id).last_used_at is not None

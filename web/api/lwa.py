@@ -27,45 +27,49 @@ def token():
     db = get_db()
     service = token_service()
     try:
-        if not grant_type:
-            raise ServiceError("invalid_request", "The request is missing a required parameter : grant_type")
-        if not client_id or not client_secret:
-            raise ServiceError(
-                "invalid_request", "The request is missing a required parameter : client_id or client_secret"
-            )
-        key = service.authenticate(db, client_id, client_secret)
-        if grant_type == "refresh_token":
-            handle = form.get("refresh_token")
-            if not handle:
+        with service.request(db):
+            if not grant_type:
                 raise ServiceError(
-                    "invalid_request", "The request is missing a required parameter : refresh_token"
+                    "invalid_request", "The request is missing a required parameter : grant_type"
                 )
-            named = parse_handle(handle)
-            if named is None:
+            if not client_id or not client_secret:
                 raise ServiceError(
-                    "invalid_grant", "The request has an invalid grant parameter : refresh_token"
+                    "invalid_request",
+                    "The request is missing a required parameter : client_id or client_secret",
                 )
-            issued = service.access_token(db, key, *named)
-            body = {
-                "access_token": issued.access_token,
-                "refresh_token": handle,
-                "token_type": "bearer",
-                "expires_in": issued.expires_in,
-            }
-        elif grant_type == "client_credentials":
-            issued = service.grantless_token(db, key, form.get("scope", ""))
-            body = {
-                "access_token": issued.access_token,
-                "scope": issued.scope,
-                "token_type": "bearer",
-                "expires_in": issued.expires_in,
-            }
-        else:
-            raise ServiceError(
-                "unsupported_grant_type",
-                "The authorization grant type is not supported by the authorization server",
-            )
-        db.commit()
+            key = service.authenticate(db, client_id, client_secret)
+            if grant_type == "refresh_token":
+                handle = form.get("refresh_token")
+                if not handle:
+                    raise ServiceError(
+                        "invalid_request", "The request is missing a required parameter : refresh_token"
+                    )
+                named = parse_handle(handle)
+                if named is None:
+                    raise ServiceError(
+                        "invalid_grant", "The request has an invalid grant parameter : refresh_token"
+                    )
+                issued = service.access_token(db, key, *named)
+                body = {
+                    "access_token": issued.access_token,
+                    "refresh_token": handle,
+                    "token_type": "bearer",
+                    "expires_in": issued.expires_in,
+                }
+            elif grant_type == "client_credentials":
+                issued = service.grantless_token(db, key, form.get("scope", ""))
+                body = {
+                    "access_token": issued.access_token,
+                    "scope": issued.scope,
+                    "token_type": "bearer",
+                    "expires_in": issued.expires_in,
+                }
+            else:
+                raise ServiceError(
+                    "unsupported_grant_type",
+                    "The authorization grant type is not supported by the authorization server",
+                )
+            db.commit()
     except ServiceError as error:
         db.rollback()  # what the service recorded is committed already
         response = jsonify(error_description=error.message, error=_lwa_kind(error))

@@ -12,6 +12,6 @@ def token_service() -> TokenService:
     if service is None:
         svc = services()
         service = current_app.extensions["token_service"] = TokenService(
-            svc.vault, svc.token_cache, svc.settings.spapi_url
+            svc.vault, svc.token_cache, svc.settings.spapi_url, sessions=svc.sessions
         )
     return service

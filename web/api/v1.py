@@ -78,9 +78,11 @@ def openapi():
 def _answer(work):
     db = get_db()
     try:
-        key_id, secret = split_bearer(request.headers.get("Authorization"))
-        key = token_service().authenticate(db, key_id, secret)
-        body = work(db, key)
+        service = token_service()
+        with service.request(db):
+            key_id, secret = split_bearer(request.headers.get("Authorization"))
+            key = service.authenticate(db, key_id, secret)
+            body = work(db, key)
         db.commit()
     except ServiceError as error:
         db.rollback()  # what the service recorded is committed already

@@ -1,0 +1,382 @@
+"""The token service as a fleet: 2 app processes x 4 gunicorn workers on one database, 256
+concurrent cold callers asking for one authorization's access token through
+``POST /api/lwa/o2/token``, against an LWA stand-in that answers after 100 ms and counts.
+
+Prints, for PostgreSQL and for SQLite (one machine):
+- LWA requests for the 256 callers (target 1), beside python-amazon-sp-api and amzn-sp-api
+  asking LWA directly with the same 256 cold callers;
+- a lease holder killed with SIGKILL in the middle of its LWA request: how long the others
+  waited (target: within the lease, 15 s, plus one request) and the LWA requests made;
+- requests per second of a cached access token through ``POST /api/v1/access-tokens`` and
+  through ``POST /api/lwa/o2/token``, each as a ratio to a bare Flask JSON route served the
+  same way (target at least 0.5).
+
+Run: .venv/bin/python bench/fleet.py [--callers 256] [--requests 3000] [--rounds 3]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.flow import our_settings  # noqa: E402
+from bench.harness import HEADER  # noqa: E402
+from bench.harness import GunicornProcess  # noqa: E402
+from bench.harness import ServerProcess  # noqa: E402
+from bench.harness import ratio_rounds  # noqa: E402
+from bench.tokens import CLIENT_ID  # noqa: E402
+from bench.tokens import REFRESH  # noqa: E402
+from bench.tokens import RUNNER  # noqa: E402
+from bench.tokens import SETUPS  # noqa: E402
+from bench.tokens import install_libraries  # noqa: E402
+from tests.postgres import PostgresServer  # noqa: E402
+
+PARTNER, REGION = "A1FLEETPARTNER", "NA"
+HANDLE = f"spapi-auth:{PARTNER}:{REGION}"
+LATENCY = 0.1
+
+
+def counting_lwa(_url):
+    """LWA after 100 ms; ``/hang-next`` makes the next request hang 30 s (its caller is the
+    one to kill); ``/count``, ``/reset`` and ``/last-port`` let the benchmark read it."""
+    lock = threading.Lock()
+    state = {"count": 0, "hang": False, "port": None}
+
+    def app(environ, start_response):
+        path = environ["PATH_INFO"]
+        if path == "/count":
+            body = json.dumps(state).encode()
+        elif path == "/reset":
+            with lock:
+                state.update(count=0, hang=False, port=None)
+            body = b"{}"
+        elif path == "/hang-next":
+            with lock:
+                state["hang"] = True
+            body = b"{}"
+        else:
+            environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            with lock:
+                state["count"] += 1
+                hang, state["hang"] = state["hang"], False
+                if hang:
+                    state["port"] = int(environ["REMOTE_PORT"])
+            time.sleep(30 if hang else LATENCY)
+            body = json.dumps(
+                {
+                    "access_token": "Atza|fleet",
+                    "token_type": "bearer",
+                    "expires_in": 3600,
+                    "refresh_token": REFRESH,
+                }
+            ).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app
+
+
+def lwa_call(lwa, path: str) -> dict:
+    return json.loads(urllib.request.urlopen(lwa.url + path).read())  # noqa: S310 (loopback stand-in)
+
+
+def seed(env: dict[str, str]) -> tuple[str, str]:
+    """Store the authorization and create an API key (with no rate limit to speak of)."""
+    script = textwrap.dedent(f"""
+        import json
+        from auth.security.api_keys import create_key
+        from auth.vault.crypto import TokenVault
+        from auth.vault.db import make_engine, make_sessions
+        from auth.vault.store import save_authorization
+        engine = make_engine({env["DATABASE_URL"]!r})
+        with make_sessions(engine)() as db:
+            save_authorization(db, TokenVault([{env["TOKEN_ENCRYPTION_KEYS"]!r}]), selling_partner_id={PARTNER!r},
+                region={REGION!r}, account_type="seller", workflow="self", refresh_token={REFRESH!r})
+            key = create_key(db, "fleet", rate_per_minute=100000)
+        print(json.dumps([key.id, key.secret]))
+    """)
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, env=env, check=True
+    )
+    return tuple(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def token_request(url: str, key: tuple[str, str]) -> tuple[int, float]:
+    body = urlencode(
+        {"grant_type": "refresh_token", "refresh_token": HANDLE, "client_id": key[0], "client_secret": key[1]}
+    )
+    connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=60)
+    started = time.monotonic()
+    try:
+        connection.request(
+            "POST", "/api/lwa/o2/token", body, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status, time.monotonic() - started
+    except OSError:
+        return 0, time.monotonic() - started
+    finally:
+        connection.close()
+
+
+def storm(urls: list[str], key, callers: int) -> list[tuple[int, float]]:
+    """``callers`` threads released at once, spread over the app processes."""
+    barrier, results, lock = threading.Barrier(callers), [], threading.Lock()
+
+    def caller(index):
+        barrier.wait()
+        outcome = token_request(urls[index % len(urls)], key)
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=caller, args=(i,)) for i in range(callers)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    return results
+
+
+def worker_with_port(servers: list[GunicornProcess], port: int) -> int | None:
+    """The gunicorn worker whose socket has local port ``port`` (the one LWA saw)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port:
+            inodes.add(fields[9])
+    for server in servers:
+        for pid in server.worker_pids():
+            try:
+                links = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+            except OSError:
+                continue
+            if any(f"socket:[{inode}]" in links for inode in inodes):
+                return pid
+    return None
+
+
+def fleet_run(database_url: str, workdir: str, callers: int, lwa) -> dict:
+    """The cold storm and the killed lease holder, on one database."""
+    env = {**our_settings(lwa.url + "/auth/o2/token", workdir), "DATABASE_URL": database_url}
+    apps = [GunicornProcess("app:create_app()", env, workers=4, config=True, log_dir=None)]
+    apps.append(GunicornProcess("app:create_app()", {**env}, workers=4, config=True, migrate=False))
+    try:
+        key = seed({**os.environ, **env})
+        urls = [a.url for a in apps]
+        lwa_call(lwa, "/reset")
+        started = time.monotonic()
+        outcomes = storm(urls, key, callers)
+        cold = {
+            "lwa_requests": lwa_call(lwa, "/count")["count"],
+            "ok": sum(1 for status, _ in outcomes if status == 200),
+            "seconds": time.monotonic() - started,
+        }
+        # Killing the lease holder: forget the token everywhere, make LWA hang the next request.
+        forget = "DELETE FROM shared_access_tokens"
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"from sqlalchemy import text; from auth.vault.db import make_engine; "
+                f"e = make_engine({database_url!r}); c = e.connect(); c.execute(text({forget!r})); c.commit()",
+            ],
+            cwd=Path(__file__).resolve().parent.parent,
+            check=True,
+        )
+        for server in apps:  # a fresh first tier in every worker: restart them all
+            os.kill(server.pid, signal.SIGHUP)
+        time.sleep(3)
+        lwa_call(lwa, "/reset")
+        lwa_call(lwa, "/hang-next")
+        results: list[tuple[int, float]] = []
+        runner = threading.Thread(target=lambda: results.extend(storm(urls, key, 32)))
+        started = time.monotonic()
+        runner.start()
+        victim = None
+        while victim is None and time.monotonic() - started < 10:
+            time.sleep(0.05)
+            port = lwa_call(lwa, "/count")["port"]
+            victim = worker_with_port(apps, port) if port else None
+        if victim:
+            os.kill(victim, signal.SIGKILL)
+        runner.join()
+        # Callers whose request was inside the killed worker lose their connection with it
+        # (status 0); every other caller must get its token.
+        survivors = [(status, seconds) for status, seconds in results if status != 0]
+        killed = {
+            "victim": victim,
+            "ok": sum(1 for status, _ in survivors if status == 200),
+            "callers": len(survivors),
+            "lost_with_worker": len(results) - len(survivors),
+            "slowest": max(seconds for _, seconds in survivors) if survivors else 0.0,
+            "lwa_requests": lwa_call(lwa, "/count")["count"],
+        }
+        return {"cold": cold, "killed": killed}
+    finally:
+        for server in apps:
+            server.close()
+
+
+def direct_clients(callers: int, lwa, scratch: Path) -> dict[str, int]:
+    """python-amazon-sp-api and amzn-sp-api asking the LWA stand-in directly, cold."""
+    root = Path(__file__).resolve().parent.parent
+    counts = {}
+    for name in ("python-amazon-sp-api", "amzn-sp-api"):
+        lwa_call(lwa, "/reset")
+        script = RUNNER.format(
+            callers=callers,
+            url=lwa.url + "/auth/o2/token",
+            client_id=CLIENT_ID,
+            refresh=REFRESH,
+            setup=textwrap.dedent(SETUPS[name]),
+        )
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            env={"PYTHONPATH": str(scratch), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        counts[name] = lwa_call(lwa, "/count")["count"]
+    return counts
+
+
+def post(url: str, path: str, body: bytes, headers: dict, count: int, concurrency: int = 8) -> float:
+    """``count`` POSTs over keep-alive connections; requests a second."""
+    netloc = urlsplit(url).netloc
+    counter, lock, failures = iter(range(count)), threading.Lock(), []
+
+    def worker():
+        connection = http.client.HTTPConnection(netloc, timeout=30)
+        while True:
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                break
+            connection.request("POST", path, body, headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                failures.append(response.status)
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    if failures:
+        raise RuntimeError(f"{len(failures)} failures, e.g. {failures[:3]}")
+    return count / (time.perf_counter() - started)
+
+
+def hot_path(database_url: str, workdir: str, lwa, requests: int, rounds: int) -> dict:
+    """Cached-token requests a second, as ratios to a bare Flask JSON route served alike."""
+    env = {**our_settings(lwa.url + "/auth/o2/token", workdir), "DATABASE_URL": database_url}
+    ours = GunicornProcess("app:create_app()", env, workers=4, config=True)
+    bare = GunicornProcess(
+        "bench.baseline:app", {}, workers=4, config=True, migrate=False, ready_path="/json"
+    )
+    try:
+        key = seed({**os.environ, **env})
+        form = urlencode(
+            {
+                "grant_type": "refresh_token",
+                "refresh_token": HANDLE,
+                "client_id": key[0],
+                "client_secret": key[1],
+            }
+        ).encode()
+        form_headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        api_body = json.dumps({"selling_partner_id": PARTNER, "region": REGION}).encode()
+        api_headers = {"Content-Type": "application/json", "Authorization": f"Bearer {key[0]}.{key[1]}"}
+        post(ours.url, "/api/v1/access-tokens", api_body, api_headers, 50)  # warm every tier
+        baseline = lambda: post(bare.url, "/json", b"{}", {"Content-Type": "application/json"}, requests)  # noqa: E731
+        return {
+            "POST /api/v1/access-tokens": ratio_rounds(
+                lambda: post(ours.url, "/api/v1/access-tokens", api_body, api_headers, requests),
+                baseline,
+                rounds,
+            ),
+            "POST /api/lwa/o2/token": ratio_rounds(
+                lambda: post(ours.url, "/api/lwa/o2/token", form, form_headers, requests), baseline, rounds
+            ),
+        }
+    finally:
+        ours.close()
+        bare.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--callers", type=int, default=256)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    lwa = ServerProcess(counting_lwa)
+    postgres = PostgresServer()
+    scratch = Path(tempfile.mkdtemp(prefix="spapi-bench-libs-"))
+    install_libraries(scratch)
+    results, hot = {}, {}
+    try:
+        with tempfile.TemporaryDirectory() as work:
+            results["postgresql"] = fleet_run(postgres.new_database(), work, args.callers, lwa)
+        with tempfile.TemporaryDirectory() as work:
+            results["sqlite"] = fleet_run(f"sqlite:///{work}/fleet.sqlite", work, args.callers, lwa)
+        direct = direct_clients(args.callers, lwa, scratch)
+        with tempfile.TemporaryDirectory() as work:
+            hot["postgresql"] = hot_path(postgres.new_database(), work, lwa, args.requests, args.rounds)
+        with tempfile.TemporaryDirectory() as work:
+            hot["sqlite"] = hot_path(f"sqlite:///{work}/hot.sqlite", work, lwa, args.requests, args.rounds)
+    finally:
+        postgres.stop()
+        lwa.close()
+    print(
+        f"{args.callers} concurrent cold callers for one authorization, LWA stand-in latency {LATENCY * 1000:.0f} ms"
+    )
+    print(f"{'who':46} {'LWA requests':>12} {'200s':>6}")
+    for db, r in results.items():
+        print(
+            f"{'spapi-auth, 2 processes x 4 workers, ' + db:46} {r['cold']['lwa_requests']:12d} {r['cold']['ok']:6d}"
+        )
+    for name, count in direct.items():
+        print(f"{name + ' directly to LWA':46} {count:12d}")
+    print("\nLease holder killed (SIGKILL) mid-request, 32 callers waiting:")
+    for db, r in results.items():
+        k = r["killed"]
+        print(
+            f"  {db:10} killed pid {k['victim']} ({k['lost_with_worker']} requests died with it); "
+            f"{k['ok']}/{k['callers']} others got a token, slowest {k['slowest']:.1f} s, LWA requests {k['lwa_requests']}"
+        )
+    print("\nCached-token throughput, ratio to a bare Flask JSON route (4 gunicorn workers each):")
+    print(HEADER)
+    for db, rows in hot.items():
+        for name, ratio in rows.items():
+            print(ratio.row(f"{name} ({db})"))
+    failed = [
+        db
+        for db, r in results.items()
+        if r["cold"]["lwa_requests"] != 1 or r["killed"]["ok"] != r["killed"]["callers"]
+    ]
+    slow = [f"{n} ({db})" for db, rows in hot.items() for n, r in rows.items() if r.median < 0.5]
+    print("\ntarget 1 LWA request:", "met" if not failed else f"MISSED on {failed}")
+    print("target ratio >= 0.5:", "met" if not slow else f"MISSED for {slow}")
+    return 1 if failed or slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,6 +5,7 @@ LWA, or one of ``timeout``, ``unreachable``, ``rate_limited``, ``http_error``, `
 and ``bad_response`` for failures that never produced an LWA error body.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -80,7 +81,16 @@ class TokenResponse:
 class LwaClient:
     """A client of one LWA token endpoint with one set of client credentials."""
 
-    def __init__(self, token_url: str, client_id: str, client_secret: str, timeout=DEFAULT_TIMEOUT):
+    def __init__(
+        self,
+        token_url: str,
+        client_id: str,
+        client_secret: str | Callable[[], list[str]],
+        timeout=DEFAULT_TIMEOUT,
+    ):
+        """``client_secret`` is the secret, or a function returning the live secrets newest
+        first (the vault's, during a rotation): an ``invalid_client`` from the newest is
+        retried with the next."""
         self.token_url = token_url
         self.client_id = client_id
         self._client_secret = client_secret
@@ -105,12 +115,24 @@ class LwaClient:
         return self._call(grant_type="client_credentials", scope=scope)  # pragma: no mutate (inferred too)
 
     def _call(self, **params) -> TokenResponse:
+        secrets = [self._client_secret] if isinstance(self._client_secret, str) else self._client_secret()
+        if not secrets:
+            raise LwaError("invalid_client", "no live client secret is stored")
+        for number, secret in enumerate(secrets, 1):
+            try:
+                return self._call_with(secret, **params)
+            except LwaError as error:
+                if error.kind != "invalid_client" or number == len(secrets):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _call_with(self, client_secret: str, **params) -> TokenResponse:
         exchanges: list[Exchange] = []
         # The session is built without a scope on purpose: Authlib adds the session's scope
         # to refresh requests, and LWA refuses a scope beside a refresh token.
         with OAuth2Session(
             self.client_id,
-            self._client_secret,
+            client_secret,
             token_endpoint_auth_method="client_secret_post",
             default_timeout=self.timeout,
         ) as session:

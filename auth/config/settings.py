@@ -66,6 +66,15 @@ class Settings:
     trust_proxy_hops: int = 0
     # Authorizations one client address may start in a minute (0: no limit).
     states_per_minute: int = 30
+    # The SQS queue Amazon sends Application Management notifications to (new client secrets).
+    rotation_queue_url: str | None = None
+    # Rotate the client secret when an expiry notice leaves fewer than this many days (0: never).
+    auto_rotate_days: int = 0
+    # Where events go (authorization stored, revoked, secret rotated, ...), signed with the secret.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    # The simulator keeps an old client secret working this long after a rotation.
+    simulator_old_secret_seconds: int = 7 * 24 * 3600
 
     @property
     def draft(self) -> bool:
@@ -180,6 +189,29 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
         trust_proxy_hops=check_proxy_hops(values.get("TRUST_PROXY_HOPS")),
         states_per_minute=check_count("SPAPI_STATES_PER_MINUTE", values.get("SPAPI_STATES_PER_MINUTE"), 30),
     )
+    settings = replace(settings, **_lifecycle(values))
     check_secret_key(settings.secret_key)
     token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)
     return replace(settings, lwa_token_url=check_url("LWA_TOKEN_URL", token_url))
+
+
+def _lifecycle(values: Mapping[str, str]) -> dict:
+    """The client-secret rotation and webhook settings."""
+    queue = str(values.get("SPAPI_ROTATION_QUEUE_URL") or "").strip() or None
+    webhook = str(values.get("SPAPI_WEBHOOK_URL") or "").strip() or None
+    webhook_secret = str(values.get("SPAPI_WEBHOOK_SECRET") or "").strip() or None
+    if webhook and (not webhook_secret or len(webhook_secret) < 16):
+        raise ConfigError(
+            "SPAPI_WEBHOOK_SECRET", "is required with SPAPI_WEBHOOK_URL: at least 16 random characters"
+        )
+    return {
+        "rotation_queue_url": check_url("SPAPI_ROTATION_QUEUE_URL", queue) if queue else None,
+        "auto_rotate_days": check_count("SPAPI_AUTO_ROTATE_DAYS", values.get("SPAPI_AUTO_ROTATE_DAYS"), 0),
+        "webhook_url": check_url("SPAPI_WEBHOOK_URL", webhook) if webhook else None,
+        "webhook_secret": webhook_secret,
+        "simulator_old_secret_seconds": check_count(
+            "SPAPI_SIMULATOR_OLD_SECRET_SECONDS",
+            values.get("SPAPI_SIMULATOR_OLD_SECRET_SECONDS"),
+            7 * 24 * 3600,
+        ),
+    }

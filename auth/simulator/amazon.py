@@ -119,10 +119,7 @@ class SimulatedAmazon(TokenChecks, RestrictedData):
                 "invalid_request",
                 "The request is missing a required parameter : client_id or client_secret",
             )
-        if not (
-            hmac.compare_digest(client_id, reg.client_id)
-            and hmac.compare_digest(client_secret, reg.client_secret)
-        ):
+        if not (hmac.compare_digest(client_id, reg.client_id) and self._secret_ok(client_secret)):
             return error_answer(401, "invalid_client", "Client authentication failed")
         if grant_type == "authorization_code":
             return self._grant_code(form)
@@ -173,6 +170,27 @@ class SimulatedAmazon(TokenChecks, RestrictedData):
         if scope not in GRANTLESS_SCOPES:
             return error_answer(400, "invalid_scope", "The request has an invalid parameter : scope")
         return self._access(None, scope, None)
+
+    def rotate_client_secret(self, old_secret_seconds: float) -> tuple[str, float]:
+        """``rotateApplicationClientSecret``: a new secret, accepted at once; the older ones
+        keep working ``old_secret_seconds``. Returns (new secret, when the old ones end)."""
+        now = self.clock()
+        old_until = now + old_secret_seconds
+        self.grants.shorten("secret", old_until)
+        if self.grants.get("retired", self.registration.client_secret) is None:
+            self.grants.put("retired", self.registration.client_secret, old_until)
+        new_secret = "amzn1.oa2-cs.v1." + secrets.token_hex(32)
+        self.grants.put("secret", new_secret, NO_EXPIRY)
+        return new_secret, old_until
+
+    def _secret_ok(self, client_secret: str) -> bool:
+        """The registered secret until a rotation retires it; a rotated one until it expires."""
+        now = self.clock()
+        if hmac.compare_digest(client_secret, self.registration.client_secret):
+            retired = self.grants.get("retired", client_secret)
+            return retired is None or retired.expires_at > now
+        rotated = self.grants.get("secret", client_secret)
+        return rotated is not None and rotated.expires_at > now
 
     def revoke(self, refresh_token: str) -> None:
         """Forget a refresh token, as a seller's "Disable authorization" does."""

@@ -5,6 +5,7 @@ from sqlalchemy import Engine
 from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy import select
+from sqlalchemy import update
 
 from auth.vault.crypto import digest
 from auth.vault.models import SimulatorGrant
@@ -57,6 +58,15 @@ class GrantStore:
                 delete(SimulatorGrant).where(
                     SimulatorGrant.token_hash == digest(secret), SimulatorGrant.kind == kind
                 )
+            )
+
+    def shorten(self, kind: str, until: float) -> None:
+        """Make every grant of ``kind`` expire at ``until`` at the latest."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(SimulatorGrant)
+                .where(SimulatorGrant.kind == kind, SimulatorGrant.expires_at > until)
+                .values(expires_at=until)
             )
 
     def prune(self, now: float) -> None:

@@ -36,6 +36,7 @@ from auth.vault.crypto import VaultError
 from auth.vault.crypto import digest
 from auth.vault.models import Authorization
 from auth.vault.models import utcnow
+from auth.vault.outbox import record_event
 from auth.vault.store import find_authorization
 from auth.vault.store import list_authorizations
 
@@ -335,6 +336,14 @@ class TokenService:
             if error.kind == "invalid_grant":
                 row = db.get(Authorization, stored.id)
                 if row is not None:  # revoked or expired: only the partner can fix it
+                    if not row.needs_reauthorization:
+                        record_event(
+                            db,
+                            "authorization.revoked",
+                            selling_partner_id=row.selling_partner_id,
+                            region=row.region,
+                            token_fingerprint=row.fingerprint,
+                        )
                     row.needs_reauthorization = True
                     row.last_refresh_result = "invalid_grant"
                     db.commit()

@@ -245,3 +245,47 @@ class ApiKeyWindow(Base):
     key_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     window: Mapped[int] = mapped_column(Integer, primary_key=True)  # epoch minute
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClientSecret(Base):
+    """The app's LWA client secrets, sealed: the newest is used, an older one until it expires."""
+
+    __tablename__ = "client_secrets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(200), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(16))  # setting, rotation
+    notification_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class LwaNotification(Base):
+    """An Application Management notification read from the SQS queue (each once)."""
+
+    __tablename__ = "lwa_notifications"
+
+    notification_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    type: Mapped[str] = mapped_column(String(80))
+    client_id: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class OutboxEvent(Base):
+    """An event for the developer's webhook, written with the change it reports."""
+
+    __tablename__ = "outbox_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, delivered, dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from auth.vault import audit
 from auth.vault.models import PendingAuthorization
 from auth.vault.models import utcnow
+from auth.vault.outbox import record_event
 from auth.vault.store import upsert_active
 
 
@@ -59,6 +60,14 @@ def reject(db: Session, pending_id: int, actor: str) -> PendingAuthorization:
         pending=f"p{pending_id}",
         token=row.fingerprint,
         reason=row.reason,
+    )
+    record_event(
+        db,
+        "authorization.rejected",
+        selling_partner_id=row.selling_partner_id,
+        region=row.region,
+        pending=f"p{pending_id}",
+        token_fingerprint=row.fingerprint,
     )
     db.commit()
     return row

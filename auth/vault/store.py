@@ -14,6 +14,7 @@ from auth.vault.crypto import fingerprint
 from auth.vault.models import Authorization
 from auth.vault.models import PendingAuthorization
 from auth.vault.models import utcnow
+from auth.vault.outbox import record_event
 
 
 def save_authorization(
@@ -82,6 +83,17 @@ def upsert_active(
             account_fingerprint=values["account_fingerprint"],
             customer=values["customer_label"],
         )
+        record_event(
+            db,
+            "authorization.approved" if reason.startswith("approved") else "authorization.stored",
+            selling_partner_id=selling_partner_id,
+            region=region,
+            account_type=values["account_type"],
+            trust=values["trust"],
+            replaced=before is not None,
+            token_fingerprint=values["fingerprint"],
+            customer=values["customer_label"],
+        )
         try:
             db.commit()
             return row
@@ -139,6 +151,16 @@ def save_pending(
         account_fingerprint=row.account_fingerprint,
         active_token=active.fingerprint if active else None,
         evidence=evidence,
+    )
+    record_event(
+        db,
+        "authorization.pending",
+        selling_partner_id=selling_partner_id,
+        region=region,
+        account_type=account_type,
+        trust=trust,
+        reason=reason,
+        token_fingerprint=row.fingerprint,
     )
     db.commit()
     return row

@@ -10,6 +10,7 @@ from web.cli import database
 from web.cli import explain
 from web.cli import flow
 from web.cli import invitations
+from web.cli import lifecycle
 from web.cli import simulator
 from web.cli import tokens
 
@@ -30,6 +31,10 @@ COMMANDS = (
     admin.set_admin_password_command,
     admin.assume_role_command,
     simulator.simulator_proxy_command,
+    lifecycle.rotate_secret_command,
+    lifecycle.notifications_group,
+    lifecycle.due_command,
+    lifecycle.events_group,
 )
 
 

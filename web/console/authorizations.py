@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from auth.vault import audit
 from auth.vault.models import Authorization
+from auth.vault.outbox import record_event
 from auth.vault.store import list_pending
 from web.shared.services import get_db
 
@@ -63,6 +64,13 @@ def delete_authorization(authorization_id: int):
         selling_partner_id=row.selling_partner_id,
         region=row.region,
         token=row.fingerprint,
+    )
+    record_event(
+        get_db(),
+        "authorization.deleted",
+        selling_partner_id=row.selling_partner_id,
+        region=row.region,
+        token_fingerprint=row.fingerprint,
     )
     get_db().commit()
     flash(f"Deleted the authorization of {row.selling_partner_id} in {row.region}.")

@@ -7,6 +7,7 @@ from flask import Flask
 from flask import current_app
 from flask import g
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 
@@ -19,6 +20,7 @@ from auth.config.settings import Settings
 from auth.oauth.evidence import EvidenceCollector
 from auth.oauth.redirects import CallbackAllowList
 from auth.oauth.redirects import CallbackTarget
+from auth.vault.client_secrets import ClientSecretStore
 from auth.vault.crypto import TokenVault
 from auth.vault.db import make_engine
 from auth.vault.db import make_sessions
@@ -48,6 +50,7 @@ class Services:
     callback_allow_list: CallbackAllowList
     consent_origins: tuple[str, ...]
     token_cache: AccessTokenCache
+    client_secrets: ClientSecretStore
     raw_settings: dict[str, str]
     observed: dict[str, str]
     evidence: EvidenceCollector | None = None
@@ -67,8 +70,21 @@ def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bo
     """Build the services for ``app`` and close the request's DB session at teardown."""
     engine = make_engine(settings.database_url)
     schema.init_app(app, engine, migrate)
-    lwa = LwaClient(settings.lwa_token_url, settings.lwa_client_id, settings.lwa_client_secret)
     vault = TokenVault(settings.token_encryption_keys)
+    client_secrets = ClientSecretStore(engine, vault, settings.lwa_client_id)
+    try:
+        client_secrets.seed(settings.lwa_client_secret)
+    except SQLAlchemyError:
+        pass  # the schema is behind: every page says which command to run
+
+    def live_secrets() -> list[str]:
+        # Read at every LWA request: a secret one process stores is every process's at once.
+        try:
+            return client_secrets.secrets() or [settings.lwa_client_secret]
+        except SQLAlchemyError:
+            return [settings.lwa_client_secret]
+
+    lwa = LwaClient(settings.lwa_token_url, settings.lwa_client_id, live_secrets)
     targets = callback_targets(settings)
     origins = sorted({f"{t.scheme}://{t.netloc}" for t in targets})
     app.extensions["spapi"] = Services(
@@ -80,6 +96,7 @@ def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bo
         callback_allow_list=CallbackAllowList(targets, settings.application_id),
         consent_origins=tuple(origins),
         token_cache=AccessTokenCache(lwa, shared=SharedTokenStore(engine, vault)),
+        client_secrets=client_secrets,
         # The doctor reads these raw values; they never reach a page (secrets are fingerprinted).
         raw_settings={k: str(v) for k, v in values.items() if k.startswith(SETTING_PREFIXES)},
         observed={},

@@ -8,15 +8,21 @@ model's first success example. Paths no model knows get the JSON errors list a c
 
 import copy
 import uuid
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from flask import abort
 from flask import jsonify
 from flask import request
 
 from auth.config.marketplaces import catalog
+from auth.lifecycle import sqs
+from auth.lifecycle.notifications import new_secret_notification
 from auth.simulator import models
 from auth.simulator.accounts import account_for
 from auth.simulator.restricted import RDT_PREFIX
+from web.shared.services import services
 from web.simulator.instance import amazon
 
 # Grantless operations and the scope their token must carry.
@@ -109,8 +115,23 @@ def _restricted_data_token(op, _parameters, owner, _region, body):
 
 
 def _rotate_client_secret(op, _parameters, _owner, _region, _body):
-    # No SQS destination is registered for the simulated app: Amazon's documented refusal.
-    return next((s, r) for s, _p, r in op.sandbox_cases() if s == 400)
+    settings = services().settings
+    if not settings.rotation_queue_url:
+        # No SQS destination is registered for the simulated app: Amazon's documented refusal.
+        return next((s, r) for s, _p, r in op.sandbox_cases() if s == 400)
+    new_secret, old_until = amazon().rotate_client_secret(settings.simulator_old_secret_seconds)
+    now = datetime.now(UTC)
+    sqs.send(
+        settings.rotation_queue_url,
+        new_secret_notification(
+            settings.application_id,
+            settings.lwa_client_id,
+            new_secret,
+            now + timedelta(days=180),
+            datetime.fromtimestamp(old_until, UTC),
+        ),
+    )
+    return 204, None
 
 
 LIVE = {

@@ -80,6 +80,7 @@ def test_every_core_package_declares_its_rule():
         "auth.explainer",
         "auth.simulator",
         "auth.tokens",
+        "auth.lifecycle",
     }
     for package, allowed in rules.items():
         assert allowed <= set(rules), f"{package} declares an unknown package: {allowed - set(rules)}"

@@ -193,3 +193,52 @@ def _keys(values) -> list[Finding]:
             )
         ]
     return []
+
+
+def secret_findings(created_at, deadline, last_rotation, now, rotation_queue: bool) -> list[Finding]:
+    """The client secret's age and deadline: Amazon stops every LWA call after the deadline."""
+    found: list[Finding] = []
+    if deadline is not None:
+        days = (deadline - now).days
+        if days < 0:
+            found.append(
+                Finding(
+                    "error",
+                    f"The LWA client secret passed its rotation deadline {-days} days ago: "
+                    "every LWA call fails until it is rotated.",
+                    "invalid_client",
+                )
+            )
+        elif days < 30:
+            found.append(
+                Finding(
+                    "warning",
+                    f"The LWA client secret must be rotated within {days} days (Amazon's 180-day rule).",
+                    "invalid_client",
+                )
+            )
+        else:
+            found.append(
+                Finding(
+                    "info",
+                    f"The LWA client secret is {(now - created_at).days} days old; "
+                    f"its deadline is in {days} days.",
+                )
+            )
+    found.append(
+        Finding(
+            "info",
+            f"Last client-secret rotation: {last_rotation:%Y-%m-%d}."
+            if last_rotation
+            else "The client secret was never rotated here (it came from LWA_CLIENT_SECRET).",
+        )
+    )
+    if not rotation_queue:
+        found.append(
+            Finding(
+                "warning",
+                "SPAPI_ROTATION_QUEUE_URL is not set: a rotated secret would have nowhere to arrive, "
+                "and Amazon refuses to rotate.",
+            )
+        )
+    return found

@@ -10,6 +10,7 @@ from web.console import authorizations
 from web.console import dashboard
 from web.console import grantless
 from web.console import invitations
+from web.console import lifecycle
 from web.console import login
 from web.console import pending
 from web.console import playground
@@ -42,6 +43,14 @@ def create_blueprint() -> Blueprint:
     bp.add_url_rule("/audit", view_func=pending.audit_trail, methods=["GET"])
     bp.add_url_rule("/invitations", view_func=invitations.invitations, methods=["GET", "POST"])
     bp.add_url_rule("/api-keys", view_func=api_keys.api_keys, methods=["GET", "POST"])
+    bp.add_url_rule("/rotate-secret", view_func=lifecycle.rotate_secret, methods=["POST"])
+    bp.add_url_rule(
+        "/authorizations/<int:authorization_id>/reauthorize",
+        view_func=lifecycle.reauthorize,
+        methods=["POST"],
+    )
+    bp.add_url_rule("/events", view_func=lifecycle.events, methods=["GET"])
+    bp.add_url_rule("/events/<int:event_id>/retry", view_func=lifecycle.retry_event, methods=["POST"])
     bp.add_url_rule("/api-keys/<key_id>/revoke", "revoke_api_key", api_keys.revoke_key, methods=["POST"])
     bp.add_url_rule("/self-test", view_func=playground.self_test, methods=["GET", "POST"])
     bp.add_url_rule("/self-test/token", "playground_token", playground.step_token, methods=["POST"])

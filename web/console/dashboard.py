@@ -10,6 +10,7 @@ from sqlalchemy import select
 from auth.config.marketplaces import ACCOUNT_TYPES
 from auth.config.marketplaces import catalog
 from auth.explainer.diagnose import diagnose
+from auth.lifecycle.due import due_within
 from auth.oauth.consent import build_consent_uri
 from auth.oauth.state import FlowContext
 from auth.oauth.state import TooManyStates
@@ -22,6 +23,8 @@ from web.shared.explaining import doctor_findings
 from web.shared.services import get_db
 from web.shared.services import services
 
+DUE_WINDOW_DAYS = 30
+
 
 def dashboard():
     """Configuration and the doctor's findings."""
@@ -32,6 +35,9 @@ def dashboard():
         "console/dashboard.html",
         settings=svc.settings,
         findings=findings,
+        secret=svc.client_secrets.status(),
+        due=due_within(get_db(), DUE_WINDOW_DAYS),
+        due_window=DUE_WINDOW_DAYS,
         secret_fingerprint=fingerprint(svc.settings.lwa_client_secret),
         count=count,
     )

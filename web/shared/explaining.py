@@ -4,6 +4,7 @@ from dataclasses import asdict
 
 from flask import request
 from flask import url_for
+from sqlalchemy.exc import SQLAlchemyError
 
 from auth.clients.lwa import LwaError
 from auth.explainer import doctor
@@ -11,6 +12,7 @@ from auth.explainer.catalog import Entry
 from auth.explainer.diagnose import Context
 from auth.explainer.diagnose import Diagnosis
 from auth.explainer.diagnose import explain_lwa_error
+from auth.vault.models import utcnow
 from web.shared.services import services
 
 
@@ -60,7 +62,18 @@ def explain_lwa(error: LwaError | None):
 
 def doctor_findings() -> list:
     """The doctor's findings for this app: its settings and what Amazon last sent."""
-    return doctor.check(_doctor_values(), amazon_version=services().observed.get("amazon_version"))
+    findings = doctor.check(_doctor_values(), amazon_version=services().observed.get("amazon_version"))
+    try:
+        status = services().client_secrets.status()
+    except SQLAlchemyError:
+        return findings  # the schema is behind: the doctor's other findings still stand
+    return findings + doctor.secret_findings(
+        status.created_at,
+        status.deadline,
+        status.last_rotation,
+        utcnow(),
+        rotation_queue=bool(services().settings.rotation_queue_url),
+    )
 
 
 def _doctor_values() -> dict[str, str]:

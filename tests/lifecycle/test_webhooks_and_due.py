@@ -2,6 +2,7 @@
 re-authorization reminders (`flask spapi due`)."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -223,4 +224,4 @@ def test_the_doctor_shows_the_secrets_age_and_deadline(app, runner):
         db.scalars(select(ClientSecret)).one().created_at = utcnow() - timedelta(days=200)
         db.commit()
     late = runner.invoke(args=["spapi", "doctor", "--json"])
-    assert late.exit_code == 1 and "passed its rotation deadline 20 days ago" in late.output
+    assert late.exit_code == 1 and re.search(r"passed its rotation deadline 2[01] days ago", late.output)

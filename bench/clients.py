@@ -21,6 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.harness import pip_install  # noqa: E402
+
 LIBRARIES = {
     "python-amazon-sp-api": "python-amazon-sp-api==2.1.35",
     "amzn-sp-api": "amzn-sp-api==1.13.0",
@@ -29,11 +31,9 @@ LIBRARIES = {
 OPERATIONS = ("refresh", "grantless", "getMarketplaceParticipations", "getAccount")
 SELLING_PARTNER = "A1CLIENTSELLER"
 
-PREAMBLE = """
+# Each script records every operation's outcome with attempt() and prints them as JSON.
+ATTEMPT = """
 import json, sys
-CLIENT_ID, SECRET, REFRESH, SIMULATOR = sys.argv[1:5]
-TOKEN_URL = SIMULATOR + "/simulator/api.amazon.com/auth/o2/token"
-SPAPI_URL = SIMULATOR + "/simulator/sellingpartnerapi-na.amazon.com"
 out = {}
 def attempt(name, call):
     try:
@@ -41,6 +41,14 @@ def attempt(name, call):
     except Exception as error:  # the table reports any failure, whatever its type
         out[name] = f"error: {type(error).__name__}: {error}"[:300]
 """
+PREAMBLE = (
+    ATTEMPT
+    + """
+CLIENT_ID, SECRET, REFRESH, SIMULATOR = sys.argv[1:5]
+TOKEN_URL = SIMULATOR + "/simulator/api.amazon.com/auth/o2/token"
+SPAPI_URL = SIMULATOR + "/simulator/sellingpartnerapi-na.amazon.com"
+"""
+)
 
 SCRIPTS = {
     "python-amazon-sp-api": """
@@ -94,18 +102,14 @@ SCRIPTS = {
 
 # The same libraries, pointed at spapi-auth's token service instead of LWA: the client ID and
 # secret are an API key's, the refresh token is a handle; only the token URL changes.
-SERVICE_PREAMBLE = """
-import json, sys
+SERVICE_PREAMBLE = (
+    ATTEMPT
+    + """
 KEY_ID, KEY_SECRET, HANDLE, APP = sys.argv[1:5]
 TOKEN_URL = APP + "/api/lwa/o2/token"
 SPAPI_URL = APP + "/simulator/sellingpartnerapi-na.amazon.com"
-out = {}
-def attempt(name, call):
-    try:
-        out[name] = "ok: " + str(call())[:60]
-    except Exception as error:  # the table reports any failure, whatever its type
-        out[name] = f"error: {type(error).__name__}: {error}"[:300]
 """
+)
 
 SERVICE_SCRIPTS = {
     "python-amazon-sp-api": """
@@ -175,21 +179,7 @@ def _client_env(libraries: Path, proxy) -> dict:
 
 def install_libraries(target: Path) -> None:
     """pip-install the three libraries (and their dependencies) into ``target`` only."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--target",
-            str(target),
-        ]
-        + list(LIBRARIES.values()),
-        check=True,
-        stderr=subprocess.DEVNULL,
-    )
+    pip_install(target, LIBRARIES.values())
 
 
 def run_matrix(

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import ServerProcess  # noqa: E402
+from bench.harness import pip_install  # noqa: E402
 
 CALLERS = 64
 LATENCY = 0.1
@@ -109,21 +110,7 @@ SETUPS = {
 
 def install_libraries(target: Path) -> None:
     """pip-install the two libraries (and their dependencies) into ``target`` only."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--target",
-            str(target),
-            *LIBRARIES.values(),
-        ],
-        check=True,
-        stderr=subprocess.DEVNULL,
-    )
+    pip_install(target, LIBRARIES.values())
 
 
 def main():

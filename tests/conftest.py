@@ -188,3 +188,26 @@ def live_login(server, password=ADMIN_PASSWORD):
     answer = post_form(browser, f"{server.url}/console/login", password=password)
     assert answer.url.endswith("/console/"), answer.status_code
     return browser
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """moto's server (AWS STS, SQS, ...) on 127.0.0.1 with an OS-chosen port."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_environment(monkeypatch):
+    """Fake caller credentials: no real credential chain or instance metadata is consulted."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTINGTESTING00")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)

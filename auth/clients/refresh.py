@@ -8,7 +8,7 @@ from auth.clients.token_cache import CachedToken
 from auth.vault.crypto import TokenVault
 from auth.vault.models import Authorization
 from auth.vault.models import utcnow
-from auth.vault.outbox import record_event
+from auth.vault.store import mark_revoked
 
 
 def refresh_stored(
@@ -26,16 +26,7 @@ def refresh_stored(
     except LwaError as error:
         row.last_refresh_result = error.kind
         if error.kind == "invalid_grant":
-            # Revoked, expired (365 days) or disabled: only the partner can fix it.
-            if not row.needs_reauthorization:
-                record_event(
-                    db,
-                    "authorization.revoked",
-                    selling_partner_id=row.selling_partner_id,
-                    region=row.region,
-                    token_fingerprint=row.fingerprint,
-                )
-            row.needs_reauthorization = True
+            mark_revoked(db, row)
             cache.forget(refresh_token)
         db.commit()
         raise

@@ -36,9 +36,9 @@ from auth.vault.crypto import VaultError
 from auth.vault.crypto import digest
 from auth.vault.models import Authorization
 from auth.vault.models import utcnow
-from auth.vault.outbox import record_event
 from auth.vault.store import find_authorization
 from auth.vault.store import list_authorizations
+from auth.vault.store import mark_revoked
 
 log = logging.getLogger(__name__)
 RDT_PATH = "/tokens/2021-03-01/restrictedDataToken"
@@ -335,17 +335,8 @@ class TokenService:
         except LwaError as error:
             if error.kind == "invalid_grant":
                 row = db.get(Authorization, stored.id)
-                if row is not None:  # revoked or expired: only the partner can fix it
-                    if not row.needs_reauthorization:
-                        record_event(
-                            db,
-                            "authorization.revoked",
-                            selling_partner_id=row.selling_partner_id,
-                            region=row.region,
-                            token_fingerprint=row.fingerprint,
-                        )
-                    row.needs_reauthorization = True
-                    row.last_refresh_result = "invalid_grant"
+                if row is not None:
+                    mark_revoked(db, row)
                     db.commit()
                 self._authorizations.pop((stored.selling_partner_id, stored.region), None)
             self._upstream(db, key, operation, error, stored.selling_partner_id, stored.region)

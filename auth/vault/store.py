@@ -166,6 +166,21 @@ def save_pending(
     return row
 
 
+def mark_revoked(db: Session, row: Authorization) -> None:
+    """LWA said ``invalid_grant`` for the row's token: revoked, expired (365 days) or disabled,
+    which only the partner can fix. Reported once as an event; the caller commits."""
+    if not row.needs_reauthorization:
+        record_event(
+            db,
+            "authorization.revoked",
+            selling_partner_id=row.selling_partner_id,
+            region=row.region,
+            token_fingerprint=row.fingerprint,
+        )
+    row.needs_reauthorization = True
+    row.last_refresh_result = "invalid_grant"
+
+
 def find_authorization(db: Session, selling_partner_id: str, region: str) -> Authorization | None:
     """Return the active authorization of a partner in a region, if any."""
     return db.scalars(

@@ -21,27 +21,15 @@ from tests.conftest import base_config
 ROLE = "arn:aws:iam::123456789012:role/spapi-role"
 
 
-@pytest.fixture(scope="module")
-def moto_sts():
-    """moto's server on 127.0.0.1 with an OS-chosen port."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+@pytest.fixture
+def moto_sts(moto_server):
+    """moto's server, for STS."""
+    return moto_server
 
 
 @pytest.fixture(autouse=True)
-def aws_environment(monkeypatch):
-    """Fake caller credentials: no real credential chain or instance metadata is consulted."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTINGTESTING00")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
+def _aws(aws_environment):
+    """Every test here talks to moto with fake credentials."""
 
 
 class Clock:

@@ -27,28 +27,14 @@ from tests.conftest import live_simulator
 SCOPE = "sellingpartnerapi::notifications"
 
 
-@pytest.fixture(scope="module")
-def moto():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture(autouse=True)
-def aws_environment(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTINGTESTING00")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+def _aws(aws_environment):
+    """Every test here talks to moto with fake credentials."""
 
 
 @pytest.fixture
-def queue(moto, request):
-    client = boto3.client("sqs", region_name="us-east-1", endpoint_url=moto)
+def queue(moto_server, request):
+    client = boto3.client("sqs", region_name="us-east-1", endpoint_url=moto_server)
     name = "rotation-" + request.node.name.replace("[", "-").replace("]", "")[:60]
     return client.create_queue(QueueName=name)["QueueUrl"]
 

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 RDT_PATH = "/tokens/2021-03-01/restrictedDataToken"
 SNAPSHOT_SECONDS = 1.0
 STREAM_GAP = 0.05
+MAX_SNAPSHOTS = 10_000
 INVALID_GRANT = "The request has an invalid grant parameter : refresh_token"
 
 
@@ -189,6 +190,8 @@ class TokenService:
             frozenset(partners) if partners else None,
             row.rate_per_minute,
         )
+        if len(self._keys) >= MAX_SNAPSHOTS:
+            self._keys.clear()
         self._keys[cache_key] = (view, self.clock() + SNAPSHOT_SECONDS, changes.epoch())
         return view
 
@@ -320,7 +323,10 @@ class TokenService:
                 except VaultError:
                     view = None
             found = (view, self.clock() + SNAPSHOT_SECONDS, changes.epoch())
-            self._authorizations[(selling_partner_id, region)] = found
+            if view is not None:  # never remember misses: a key could fill memory with made-up IDs
+                if len(self._authorizations) >= MAX_SNAPSHOTS:
+                    self._authorizations.clear()
+                self._authorizations[(selling_partner_id, region)] = found
         if found[0] is None:
             self._refuse(db, key, operation, "invalid_grant", INVALID_GRANT, selling_partner_id, region)
         return found[0]

@@ -100,3 +100,59 @@ def test_an_error_without_a_code_is_other():
 
     error = lwa._lwa_error(None, None, [])
     assert (error.kind, error.description, error.http_status, error.exchange) == ("other", "", None, None)
+
+
+def secret_checking_lwa(httpserver, good="new-secret"):
+    """LWA that knows one client secret: others get invalid_client."""
+    from werkzeug import Response
+
+    def answer(request):
+        if request.form.get("client_secret") != good:
+            body = '{"error": "invalid_client", "error_description": "Client authentication failed"}'
+            return Response(body, status=401, content_type="application/json")
+        return Response(
+            '{"access_token": "Atza|x", "token_type": "bearer", "expires_in": 3600}',
+            content_type="application/json",
+        )
+
+    httpserver.expect_request("/auth/o2/token").respond_with_handler(answer)
+    return httpserver.url_for("/auth/o2/token")
+
+
+@pytest.mark.parametrize(
+    ("secrets", "requests", "outcome"),
+    [
+        (["new-secret"], 1, "ok"),
+        (["new-secret", "old-secret"], 1, "ok"),  # the newest first, no fallback needed
+        (["old-secret", "new-secret"], 2, "ok"),  # the newest refused: the older one is tried
+        (["bad-1", "bad-2", "new-secret"], 3, "ok"),
+        (["bad-1", "bad-2"], 2, "invalid_client"),  # every live secret refused
+        ([], 0, "invalid_client"),  # none stored at all: refused before any request
+    ],
+)
+def test_live_secrets_are_tried_newest_first_on_invalid_client(httpserver, secrets, requests, outcome):
+    client = LwaClient(secret_checking_lwa(httpserver), "client", lambda: list(secrets))
+    if outcome == "ok":
+        assert client.grantless("sellingpartnerapi::notifications").access_token == "Atza|x"
+    else:
+        with pytest.raises(LwaError) as raised:
+            client.grantless("sellingpartnerapi::notifications")
+        assert raised.value.kind == outcome
+    assert len(httpserver.log) == requests
+    assert [parse_qs(r.get_data(as_text=True))["client_secret"][0] for r, _ in httpserver.log] == secrets[
+        :requests
+    ]
+
+
+def test_another_error_is_not_retried_with_an_older_secret(httpserver):
+    httpserver.expect_request("/auth/o2/token").respond_with_json(
+        {
+            "error": "invalid_grant",
+            "error_description": "The request has an invalid grant parameter : refresh_token",
+        },
+        status=400,
+    )
+    client = LwaClient(httpserver.url_for("/auth/o2/token"), "client", lambda: ["new-secret", "old-secret"])
+    with pytest.raises(LwaError) as raised:
+        client.refresh("Atzr|revoked-token-0123456789")
+    assert raised.value.kind == "invalid_grant" and len(httpserver.log) == 1

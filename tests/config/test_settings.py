@@ -1,7 +1,9 @@
 """load_settings field by field: every setting read where it belongs, defaults where none is set."""
 
+import pytest
 from cryptography.fernet import Fernet
 
+from auth.config.checks import ConfigError
 from auth.config.settings import DEFAULT_LWA_TOKEN_URL
 from auth.config.settings import SIMULATOR_APPLICATION_ID
 from auth.config.settings import SIMULATOR_CLIENT_ID
@@ -96,3 +98,58 @@ def test_the_simulator_fills_identities_and_points_lwa_at_itself():
     assert s.amazon_url("https://sellercentral.amazon.de/apps/x?y=1") == (
         "http://127.0.0.1:5000/simulator/sellercentral.amazon.de/apps/x"
     )
+
+
+LIFECYCLE = {
+    "SPAPI_ROTATION_QUEUE_URL": " https://sqs.eu-west-1.amazonaws.com/123456789012/rotation ",
+    "SPAPI_AUTO_ROTATE_DAYS": "7",
+    "SPAPI_WEBHOOK_URL": "https://hooks.example.com/spapi",
+    "SPAPI_WEBHOOK_SECRET": " 0123456789abcdef-webhook ",
+    "SPAPI_SIMULATOR_OLD_SECRET_SECONDS": "30",
+}
+
+
+def test_the_lifecycle_settings_land_in_their_fields():
+    settings = load_settings({**FULL, **LIFECYCLE})
+    assert settings.rotation_queue_url == "https://sqs.eu-west-1.amazonaws.com/123456789012/rotation"
+    assert settings.auto_rotate_days == 7
+    assert settings.webhook_url == "https://hooks.example.com/spapi"
+    assert settings.webhook_secret == "0123456789abcdef-webhook"
+    assert settings.simulator_old_secret_seconds == 30
+    defaults = load_settings(FULL)
+    assert (
+        defaults.rotation_queue_url,
+        defaults.auto_rotate_days,
+        defaults.webhook_url,
+        defaults.webhook_secret,
+    ) == (
+        None,
+        0,
+        None,
+        None,
+    )
+    assert defaults.simulator_old_secret_seconds == 7 * 24 * 3600
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("SPAPI_ROTATION_QUEUE_URL", "http://sqs.example.com/q", "https"),
+        ("SPAPI_AUTO_ROTATE_DAYS", "seven", "whole number"),
+        ("SPAPI_WEBHOOK_URL", "ftp://hooks.example.com", ""),
+        ("SPAPI_WEBHOOK_SECRET", "short", "16"),
+        ("SPAPI_SIMULATOR_OLD_SECRET_SECONDS", "-1", "whole number"),
+    ],
+)
+def test_a_malformed_lifecycle_setting_is_named(name, value, words):
+    values = {**FULL, **LIFECYCLE, name: value}
+    with pytest.raises(ConfigError) as raised:
+        load_settings(values)
+    assert raised.value.setting == name and words in str(raised.value)
+
+
+def test_a_webhook_needs_its_secret():
+    values = {**FULL, "SPAPI_WEBHOOK_URL": "https://hooks.example.com/spapi"}
+    with pytest.raises(ConfigError) as raised:
+        load_settings(values)
+    assert raised.value.setting == "SPAPI_WEBHOOK_SECRET"

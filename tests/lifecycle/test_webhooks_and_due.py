@@ -225,3 +225,79 @@ def test_the_doctor_shows_the_secrets_age_and_deadline(app, runner):
         db.commit()
     late = runner.invoke(args=["spapi", "doctor", "--json"])
     assert late.exit_code == 1 and re.search(r"passed its rotation deadline 2[01] days ago", late.output)
+
+
+def test_event_payloads_say_exactly_what_changed(app, runner, httpserver):
+    from auth.clients.lwa import LwaError
+    from auth.clients.refresh import refresh_stored
+    from auth.vault.crypto import fingerprint
+    from auth.vault.store import save_pending
+
+    services = app.extensions["spapi"]
+    stored(app, "A1PAYLOAD")
+    stored(app, "A1PAYLOAD")  # a second token for the same partner replaces the first
+    with services.sessions() as db:
+        save_pending(
+            db,
+            services.vault,
+            selling_partner_id="A2PAYLOAD",
+            region="EU",
+            account_type="vendor",
+            workflow="website",
+            refresh_token=REFRESH_TOKEN + "pending",
+            trust="claimed",
+            evidence={},
+            reason="evidence disagrees",
+        )
+    httpserver.expect_request("/auth/o2/token").respond_with_json({"error": "invalid_grant"}, status=400)
+    with services.sessions() as db:
+        row = db.scalars(select(Authorization).where(Authorization.selling_partner_id == "A1PAYLOAD")).one()
+        for _ in range(2):  # revoked once, reported once
+            with pytest.raises(LwaError):
+                refresh_stored(db, services.vault, services.token_cache, row)
+        assert row.needs_reauthorization and row.last_refresh_result == "invalid_grant"
+        events = [
+            (e.type, json.loads(e.payload)) for e in db.scalars(select(OutboxEvent).order_by(OutboxEvent.id))
+        ]
+    token = fingerprint(REFRESH_TOKEN + "A1PAYLOAD")
+    assert events == [
+        (
+            "authorization.stored",
+            {
+                "account_type": "seller",
+                "customer": None,
+                "region": "NA",
+                "replaced": False,
+                "selling_partner_id": "A1PAYLOAD",
+                "token_fingerprint": token,
+                "trust": "claimed",
+            },
+        ),
+        (
+            "authorization.stored",
+            {
+                "account_type": "seller",
+                "customer": None,
+                "region": "NA",
+                "replaced": True,
+                "selling_partner_id": "A1PAYLOAD",
+                "token_fingerprint": token,
+                "trust": "claimed",
+            },
+        ),
+        (
+            "authorization.pending",
+            {
+                "account_type": "vendor",
+                "reason": "evidence disagrees",
+                "region": "EU",
+                "selling_partner_id": "A2PAYLOAD",
+                "token_fingerprint": fingerprint(REFRESH_TOKEN + "pending"),
+                "trust": "claimed",
+            },
+        ),
+        (
+            "authorization.revoked",
+            {"region": "NA", "selling_partner_id": "A1PAYLOAD", "token_fingerprint": token},
+        ),
+    ]

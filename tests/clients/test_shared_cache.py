@@ -2,6 +2,7 @@
 them; a dead lease holder is replaced once its lease runs out; tokens are sealed at rest."""
 
 import multiprocessing
+import os
 import time
 
 import pytest
@@ -45,6 +46,23 @@ def slow_lwa(httpserver, delay=0.3):
     return httpserver.url_for("/auth/o2/token")
 
 
+def finish(results) -> None:
+    """End a forked worker at once, its result flushed: a child forked from a process full of
+    threads must not run the parent's exit handlers (a lock copied in the held state hangs them)."""
+    results.close()
+    results.join_thread()
+    os._exit(0)
+
+
+def reap(processes) -> None:
+    """Wait for forked workers; kill any that does not end, so none outlives the test."""
+    for process in processes:
+        process.join(10)
+        if process.is_alive():
+            process.kill()
+            process.join(5)
+
+
 def worker(database_url, lwa_url, barrier, results):
     """One app process: its own engine, in-process cache and threads, all cold."""
     import threading
@@ -63,6 +81,7 @@ def worker(database_url, lwa_url, barrier, results):
     [t.start() for t in threads]
     [t.join(30) for t in threads]
     results.put(got)
+    finish(results)
 
 
 def test_processes_sharing_a_database_make_one_lwa_request(engine, database_url, httpserver):
@@ -70,11 +89,12 @@ def test_processes_sharing_a_database_make_one_lwa_request(engine, database_url,
     context = multiprocessing.get_context("fork")
     barrier, results = context.Barrier(PROCESSES * THREADS), context.Queue()
     processes = [
-        context.Process(target=worker, args=(database_url, url, barrier, results)) for _ in range(PROCESSES)
+        context.Process(target=worker, args=(database_url, url, barrier, results), daemon=True)
+        for _ in range(PROCESSES)
     ]
     [p.start() for p in processes]
     tokens = [token for _ in processes for token in results.get(timeout=60)]
-    [p.join(10) for p in processes]
+    reap(processes)
     assert len(tokens) == PROCESSES * THREADS and set(tokens) == {"Atza|shared-0123456789"}
     assert len(httpserver.log) == 1
     with engine.connect() as connection:

@@ -20,6 +20,8 @@ from auth.vault.crypto import fingerprint
 from auth.vault.db import make_engine
 from auth.vault.models import utcnow
 from auth.vault.outbox import list_events
+from tests.clients.test_shared_cache import finish
+from tests.clients.test_shared_cache import reap
 from tests.conftest import CLIENT_ID
 from tests.conftest import CLIENT_SECRET
 from tests.conftest import live_simulator
@@ -143,6 +145,7 @@ def _worker_uses_the_stored_secret(database_url, keys, lwa_url, results):
         results.put("ok")
     except Exception as error:  # the parent reports what failed
         results.put(repr(error))
+    finish(results)
 
 
 def test_every_worker_sees_the_new_secret_at_once(server):
@@ -158,12 +161,13 @@ def test_every_worker_sees_the_new_secret_at_once(server):
         context.Process(
             target=_worker_uses_the_stored_secret,
             args=(database_url, services.settings.token_encryption_keys, url, results),
+            daemon=True,
         )
         for _ in range(4)
     ]
     [p.start() for p in processes]
     outcomes = [results.get(timeout=30) for _ in processes]
-    [p.join(10) for p in processes]
+    reap(processes)
     assert outcomes == ["ok"] * 4
 
 

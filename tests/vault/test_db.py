@@ -7,6 +7,8 @@ from sqlalchemy import text
 
 from auth.vault.db import make_engine
 from auth.vault.schema import upgrade
+from tests.clients.test_shared_cache import finish
+from tests.clients.test_shared_cache import reap
 
 
 def _start(url, barrier, results):
@@ -16,18 +18,18 @@ def _start(url, barrier, results):
         results.put("ok")
     except Exception as error:  # reported to the parent, which asserts on it
         results.put(repr(error))
+    finish(results)
 
 
 def test_upgrades_started_together_on_a_new_file_all_succeed(tmp_path):
     url = f"sqlite:///{tmp_path}/fresh.sqlite"
     ctx = multiprocessing.get_context("fork")
     barrier, results = ctx.Barrier(6), ctx.Queue()
-    processes = [ctx.Process(target=_start, args=(url, barrier, results)) for _ in range(6)]
+    processes = [ctx.Process(target=_start, args=(url, barrier, results), daemon=True) for _ in range(6)]
     for process in processes:
         process.start()
     outcomes = [results.get(timeout=60) for _ in processes]
-    for process in processes:
-        process.join(10)
+    reap(processes)
     assert outcomes == ["ok"] * 6
     assert {"oauth_states", "used_codes", "authorizations"} <= set(
         inspect(make_engine(url)).get_table_names()

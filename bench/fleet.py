@@ -37,6 +37,7 @@ from bench.harness import HEADER  # noqa: E402
 from bench.harness import GunicornProcess  # noqa: E402
 from bench.harness import ServerProcess  # noqa: E402
 from bench.harness import ratio_rounds  # noqa: E402
+from bench.harness import throughput  # noqa: E402
 from bench.tokens import CLIENT_ID  # noqa: E402
 from bench.tokens import REFRESH  # noqa: E402
 from bench.tokens import RUNNER  # noqa: E402
@@ -258,30 +259,9 @@ def direct_clients(callers: int, lwa, scratch: Path) -> dict[str, int]:
 
 def post(url: str, path: str, body: bytes, headers: dict, count: int, concurrency: int = 8) -> float:
     """``count`` POSTs over keep-alive connections; requests a second."""
-    netloc = urlsplit(url).netloc
-    counter, lock, failures = iter(range(count)), threading.Lock(), []
-
-    def worker():
-        connection = http.client.HTTPConnection(netloc, timeout=30)
-        while True:
-            with lock:
-                index = next(counter, None)
-            if index is None:
-                break
-            connection.request("POST", path, body, headers)
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                failures.append(response.status)
-        connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    [t.start() for t in threads]
-    [t.join() for t in threads]
-    if failures:
-        raise RuntimeError(f"{len(failures)} failures, e.g. {failures[:3]}")
-    return count / (time.perf_counter() - started)
+    return throughput(
+        url, lambda _: path, count, concurrency, lambda _: headers, expect=(200,), method="POST", body=body
+    )
 
 
 def hot_path(database_url: str, workdir: str, lwa, requests: int, rounds: int) -> dict:

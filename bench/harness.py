@@ -171,8 +171,10 @@ def throughput(
     concurrency: int = 4,
     headers: Callable[[int], dict] | None = None,
     expect: tuple[int, ...] = (200, 302, 303),
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> float:
-    """Send ``count`` GETs (path ``paths(i)``) over keep-alive connections; return requests/s."""
+    """Send ``count`` requests (path ``paths(i)``) over keep-alive connections; return requests/s."""
     netloc = urlsplit(base_url).netloc
     counter = iter(range(count))
     lock = threading.Lock()
@@ -185,7 +187,7 @@ def throughput(
                 index = next(counter, None)
             if index is None:
                 break
-            connection.request("GET", paths(index), headers=headers(index) if headers else {})
+            connection.request(method, paths(index), body, headers=headers(index) if headers else {})
             response = connection.getresponse()
             response.read()
             if response.status not in expect:

@@ -122,11 +122,12 @@ class TokenService:
         """Serve one request: note whether others are in flight, write uses when due."""
         with self._lock:
             self._in_flight += 1
-            busy = self._in_flight > 1
-            started, self._last_start = self._last_start, self.clock()
-        # A steady stream (another request began within the last 50 ms) counts as load too:
-        # reads may come from the 1-second snapshots and writes are grouped.
-        self._local.under_load = busy or self._last_start - started < STREAM_GAP
+            now = self.clock()
+            # A steady stream (another request began within the last 50 ms) counts as load
+            # too: reads may come from the 1-second snapshots and writes are grouped.
+            under_load = self._in_flight > 1 or now - self._last_start < STREAM_GAP
+            self._last_start = now
+        self._local.under_load = under_load
         try:
             yield
         finally:

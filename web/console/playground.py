@@ -96,7 +96,7 @@ def step_rdt():
     sandbox = request.form.get("environment") == "sandbox"
     result = call_operation(
         region,
-        _open_secret(workspace, "access"),
+        workspace["access"]["token"],
         "POST",
         RDT_PATH,
         body=json.dumps({"restrictedResources": resources}),
@@ -358,10 +358,6 @@ def _workspace() -> dict:
 
 def _save(workspace: dict) -> None:
     save_workspace(get_db(), services().vault, _session_secret(), workspace)
-
-
-def _open_secret(workspace: dict, kind: str) -> str:
-    return workspace[kind]["token"]
 
 
 def _page(errors: dict | None = None, status: int = 200, anchor: str | None = None, chosen=None, **extra):

@@ -22,6 +22,7 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 # Development: simulator on, keys generated once under instance/, reloader on. No interactive
 # debugger: it would show stack traces and run code for whoever reaches the port.
 run: $(RUNTIME)
+	$(BIN)/python -m auth.config.dev_env .
 	SPAPI_ENV=development SPAPI_SIMULATOR=1 $(BIN)/flask --app app spapi db upgrade
 	SPAPI_ENV=development SPAPI_SIMULATOR=1 $(BIN)/flask --app app run --reload --no-debugger --host 127.0.0.1 --port 5000
 

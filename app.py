@@ -101,7 +101,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     redact.install()
     # Services first: their schema check must answer before anything reads the database.
-    services.init_app(app, settings, values, migrate=testing)
+    # Tests, and development on SQLite, migrate at start-up: `flask --app app run` on a fresh
+    # instance serves at once. Production checks and answers 503 naming `flask spapi db upgrade`.
+    migrate = testing or (development and settings.database_url.startswith("sqlite"))
+    services.init_app(app, settings, values, migrate=migrate)
     # The administrator check runs before CSRF: an unauthenticated POST is sent to the log-in
     # page, not told about a form token it never had.
     console.init_guard(app, settings.https)

@@ -1,5 +1,6 @@
 """Shared fixtures: the flaskr trio (app, client, runner) and loopback stand-ins."""
 
+import os
 import re
 
 import pytest
@@ -11,6 +12,10 @@ from app import create_app
 from auth.security.passwords import hash_password
 from tests.live import LiveServer
 from tests.postgres import PostgresServer
+
+# The development .env that `make run` writes must not change what a test starts (read by
+# create_app() in this process and in every server a test spawns, which inherit this).
+os.environ["SPAPI_DOTENV"] = "0"
 
 # One Chromium for the whole session, whichever modules use it.
 pytest_plugins = ["tests.browser"]

@@ -112,9 +112,16 @@ class Settings:
 
 
 def read_environment(root: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Merge ``root/.env`` (when present) under the process environment, which wins."""
-    values = {k: v for k, v in dotenv_values(root / ".env").items() if v is not None}
-    values.update(os.environ if environ is None else environ)
+    """Merge ``root/.env`` (when present) under the process environment, which wins.
+
+    ``SPAPI_DOTENV=0`` in the environment skips the file: the test suite sets it, so that the
+    development `.env` that `make run` writes never changes what a test starts.
+    """
+    environment = os.environ if environ is None else environ
+    values: dict[str, str] = {}
+    if str(environment.get("SPAPI_DOTENV", "")).strip() != "0":
+        values = {k: v for k, v in dotenv_values(root / ".env").items() if v is not None}
+    values.update(environment)
     return values
 
 

@@ -22,6 +22,7 @@ from auth.explainer.findings import Context
 from auth.explainer.findings import Finding
 from auth.explainer.redirect_findings import RedirectSignals
 from auth.explainer.redirect_findings import redirect_signal_findings
+from auth.explainer.sent_findings import sent_findings
 from auth.explainer.timing import timing_findings
 from auth.explainer.url_findings import url_findings
 
@@ -112,7 +113,8 @@ def diagnose_redirect(signals: RedirectSignals) -> Diagnosis:
             scores.add(entry, score)
     if signals.error_description:
         text_evidence(signals.error_description, scores)
-    findings = redirect_signal_findings(signals)
+    # What we sent explains the code best, so it comes first.
+    findings = sent_findings(signals) + redirect_signal_findings(signals)
     entries = scores.ranked()
     for finding in findings:
         entry = catalog().get(finding.entry_id) if finding.entry_id else None

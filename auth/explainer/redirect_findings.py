@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict
 from dataclasses import dataclass
+from dataclasses import replace
 
 from auth.explainer.catalog import catalog
 from auth.explainer.findings import Finding
@@ -38,6 +39,11 @@ class RedirectSignals:
     mws_auth_token: bool = False
     login_parameters: bool = False
     selling_partner_id: bool = False
+    # What this app sent with the state (from the state's record, not from the browser).
+    sent_application_id: str = ""
+    sent_version: str = ""
+    sent_redirect_uri: str = ""
+    sent_app_status: str = ""
 
     @property
     def reported_error(self) -> bool:
@@ -64,6 +70,22 @@ class RedirectSignals:
             mws_auth_token=data.get("mws_auth_token") is True,
             login_parameters=data.get("login_parameters") is True,
             selling_partner_id=data.get("selling_partner_id") is True,
+            sent_application_id=_text(data.get("sent_application_id")),
+            sent_version=_text(data.get("sent_version")),
+            sent_redirect_uri=_text(data.get("sent_redirect_uri")),
+            sent_app_status=_text(data.get("sent_app_status")),
+        )
+
+    def with_sent(self, sent: dict | None) -> "RedirectSignals":
+        """These signals with what the app sent when the flow started (its state's record)."""
+        if not isinstance(sent, dict):
+            return self
+        return replace(
+            self,
+            sent_application_id=_text(sent.get("application_id")),
+            sent_version=_text(sent.get("version")),
+            sent_redirect_uri=_text(sent.get("redirect_uri")),
+            sent_app_status=_text(sent.get("app_status")),
         )
 
 

@@ -5,6 +5,7 @@ supports no PKCE, which is the case of Amazon's consent flow.
 """
 
 import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -62,6 +63,9 @@ class FlowContext:
     marketplace_id: str | None = None
     selling_partner_id: str | None = None
     invitation_id: int | None = None
+    # What the app sent to Amazon with this state (application_id, version, redirect_uri,
+    # app_status): never a secret, and read back when Amazon answers with an error code.
+    consent_sent: dict | None = None
 
 
 def new_browser_id() -> str:
@@ -112,6 +116,7 @@ def issue_state(
                 "marketplace_id": context.marketplace_id,
                 "selling_partner_id": context.selling_partner_id,
                 "invitation_id": context.invitation_id,
+                "consent_sent": json.dumps(context.consent_sent) if context.consent_sent else None,
                 "address_hash": address_hash,
                 "created_at": now,
                 "expires_at": now + STATE_TTL,
@@ -167,8 +172,17 @@ def consume_state(
             row.marketplace_id,
             row.selling_partner_id,
             row.invitation_id,
+            _sent(row.consent_sent),
         )
     raise StateError(_why_rejected(row, browser_hash, now))
+
+
+def _sent(stored: str | None) -> dict | None:
+    try:
+        value = json.loads(stored) if stored else None
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _why_rejected(row: OAuthState | None, browser_hash: str, now: datetime) -> str:

@@ -3,7 +3,7 @@
 A rehearsal rides along the flow as ``rehearse=<name>``: the simulated consent page evaluates
 the request as the failure needs (a version mismatch, an unregistered redirect URI, …), and
 codes issued during it carry the failure to the token endpoint (expired, already used,
-client refused, LWA down). Nothing about the app changes: the same state, callback and
+client refused, LWA down). The consent-page mistakes are in the consent URI itself. Nothing else about the app changes: the same state, callback and
 failure pages a real partner would meet.
 """
 
@@ -22,11 +22,15 @@ class Rehearsal:
     title: str
     happens: str
     ends_with: str  # the outcome key of our own failure page
+    in_uri: tuple[str, ...] = ()  # what the consent URI visibly carries
+    not_in_uri: tuple[str, ...] = ()
+    explains: str = ""  # the words of the failure page that name the rehearsed cause
 
 
 REHEARSALS_FILE = Path(__file__).parent / "data" / "rehearsals.toml"
 REHEARSALS = tuple(
-    Rehearsal(**row) for row in tomllib.loads(REHEARSALS_FILE.read_text(encoding="utf-8"))["rehearsal"]
+    Rehearsal(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})
+    for row in tomllib.loads(REHEARSALS_FILE.read_text(encoding="utf-8"))["rehearsal"]
 )
 BY_NAME = {r.name: r for r in REHEARSALS}
 # Failures that happen at the token endpoint: the issued code carries them there.
@@ -38,22 +42,26 @@ def rehearsal(name: str | None) -> Rehearsal | None:
     return BY_NAME.get(name or "")
 
 
-def rehearsed_request(
+def rehearsed_consent(
     name: str | None,
-    application_id: str | None,
-    version: str | None,
-    redirect_uri: str | None,
+    application_id: str,
+    draft: bool,
     *,
     client_id: str,
     registered: tuple[str, ...],
-) -> tuple[str | None, str | None, str | None]:
-    """The consent request as the rehearsal makes it fail: (application_id, version, redirect_uri)."""
+) -> tuple[str, bool, str | None]:
+    """The consent request the app builds for a rehearsal: (application_id, draft, redirect_uri).
+
+    The mistake is in the URL the browser really opens, as it would be in a misconfigured app,
+    so what the developer sees in the address bar matches the label and the explanation.
+    """
+    redirect_uri = None
     if name == "md1000-version":
-        version = None if version == "beta" else "beta"
+        draft = not draft
     elif name == "md1000-client-id":
         application_id = client_id
     elif name == "md5101":
         redirect_uri = UNREGISTERED_REDIRECT_URI
     elif name == "md5110":
         redirect_uri = (registered[0] if registered else UNREGISTERED_REDIRECT_URI) + "#rehearsal"
-    return application_id, version, redirect_uri
+    return application_id, draft, redirect_uri

@@ -62,6 +62,9 @@ class OAuthState(Base):
     invitation_id: Mapped[int | None] = mapped_column(Integer)
     # Hash of the client address, to limit how many states one address can have issued.
     address_hash: Mapped[str | None] = mapped_column(String(64))
+    # The consent request this app sent with the state (JSON: application_id, version,
+    # redirect_uri, app_status), so a code coming back can be compared with what was sent.
+    consent_sent: Mapped[str | None] = mapped_column(Text)
 
 
 class UsedCode(Base):

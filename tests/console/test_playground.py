@@ -151,6 +151,7 @@ def test_every_rehearsal_ends_on_its_explained_failure_page(simulator, page):
         outcome = page.locator("[data-outcome]").get_attribute("data-outcome")
         assert outcome == rehearsal.ends_with, rehearsal.name
         assert page.locator("a[href^='/explain/']").count() >= 1, rehearsal.name
+        assert rehearsal.explains in page.inner_text("body"), rehearsal.name
     assert authorizations(simulator.app) == []
 
 

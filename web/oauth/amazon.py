@@ -67,7 +67,18 @@ def login():
         )
     region, account_type = catalog().central_for_host(target.central_host)
     state = new_state(
-        FlowContext("appstore", account_type, region.code, selling_partner_id=selling_partner_id),
+        FlowContext(
+            "appstore",
+            account_type,
+            region.code,
+            selling_partner_id=selling_partner_id,
+            consent_sent={
+                "application_id": settings.application_id,
+                "version": "beta" if settings.draft else "",
+                "redirect_uri": settings.redirect_uri,
+                "app_status": settings.app_status,
+            },
+        ),
     )
     params = {"redirect_uri": settings.redirect_uri, "amazon_state": amazon_state, "state": state}
     if settings.draft:
@@ -98,7 +109,7 @@ def callback():
         log.warning("code exchange failed: %s (HTTP %s)", error.kind, error.http_status)
         return _failure(outcome("lwa", error.kind), error.status, lwa_error=error)
     if isinstance(result, Cancelled):
-        signals = signals or RedirectSignals()
+        signals = (signals or RedirectSignals()).with_sent(result.context.consent_sent)
         log.info(
             "authorization ended without a code (%s)",
             ", ".join(signals.codes) or signals.error or "cancelled",

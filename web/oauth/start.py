@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from flask import abort
+from flask import current_app
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -15,6 +16,7 @@ from auth.oauth.state import FlowContext
 from auth.oauth.state import TooManyStates
 from auth.oauth.state import issue_state
 from auth.simulator.rehearsals import rehearsal
+from auth.simulator.rehearsals import rehearsed_consent
 from web.shared.browser import browser_id
 from web.shared.services import services
 
@@ -76,6 +78,23 @@ def start_website_flow(key: str, account_type: str, invitation_id: int | None = 
             f"Amazon documents no Vendor Central site for {marketplace.name}. "
             "Choose the marketplace where your vendor account is managed.",
         )
+    application_id, draft, redirect_uri = settings.application_id, settings.draft, None
+    if rehearse is not None:  # simulator only: the consent URI carries the rehearsed mistake
+        application_id, draft, redirect_uri = rehearsed_consent(
+            rehearse.name,
+            application_id,
+            draft,
+            client_id=settings.lwa_client_id,
+            registered=tuple(
+                u.strip() for u in current_app.config["SPAPI_SIMULATOR_REDIRECT_URIS"].split(",") if u.strip()
+            ),
+        )
+    sent = {
+        "application_id": application_id,
+        "version": "beta" if draft else "",
+        "redirect_uri": redirect_uri or "",
+        "app_status": settings.app_status,
+    }
     state = new_state(
         FlowContext(
             "website",
@@ -83,10 +102,11 @@ def start_website_flow(key: str, account_type: str, invitation_id: int | None = 
             marketplace.region.code,
             marketplace.marketplace_id,
             invitation_id=invitation_id,
+            consent_sent=sent,
         ),
     )
     uri = build_consent_uri(
-        settings.amazon_url(central_url), settings.application_id, state, draft=settings.draft
+        settings.amazon_url(central_url), application_id, state, draft=draft, redirect_uri=redirect_uri
     )
     if rehearse is not None:  # simulator only: the consent page fails the way the rehearsal says
         uri += "&" + urlencode({"rehearse": rehearse.name})

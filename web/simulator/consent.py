@@ -10,7 +10,6 @@ from auth.config.marketplaces import catalog
 from auth.simulator.records import new_selling_partner_id
 from auth.simulator.rehearsals import REHEARSALS
 from auth.simulator.rehearsals import rehearsal
-from auth.simulator.rehearsals import rehearsed_request
 from web.shared.services import services
 from web.simulator.instance import amazon
 from web.simulator.instance import arg
@@ -126,16 +125,9 @@ def confirm(host: str, application_id: str):
 
 
 def _consent_error(values: dict, rehearse) -> str | None:
-    simulated = amazon()
-    application_id, version, redirect_uri = rehearsed_request(
-        rehearse.name if rehearse else None,
-        values["application_id"],
-        values["version"],
-        values["redirect_uri"],
-        client_id=simulated.registration.client_id,
-        registered=simulated.registration.redirect_uris,
-    )
-    return simulated.consent_error(application_id, version, redirect_uri)
+    # Rehearsals put their mistake in the consent URI itself: judge exactly what arrived.
+    del rehearse
+    return amazon().consent_error(values["application_id"], values["version"], values["redirect_uri"])
 
 
 def _error_page(code: str, host: str, state: str | None, rehearse, status: int):

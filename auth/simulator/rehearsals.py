@@ -3,7 +3,8 @@
 A rehearsal rides along the flow as ``rehearse=<name>``: the simulated consent page evaluates
 the request as the failure needs (a version mismatch, an unregistered redirect URI, …), and
 codes issued during it carry the failure to the token endpoint (expired, already used,
-client refused, LWA down). The consent-page mistakes are in the consent URI itself. Nothing else about the app changes: the same state, callback and
+client refused, LWA down). The consent-page mistakes are in the consent URI itself.
+Nothing else about the app changes: the same state, callback and
 failure pages a real partner would meet.
 """
 

@@ -321,3 +321,11 @@ def test_a_lost_development_password_is_explained_on_the_login_page(app, client)
     app.config["SPAPI_DEVELOPMENT"] = True
     page = client.get("/console/login").get_data(as_text=True)
     assert "flask --app app spapi set-admin-password" in page and "ADMIN_PASSWORD_HASH" in page
+
+
+def test_the_uri_builder_has_a_plain_title_and_loads_its_script_once(client, admin):
+    admin.login()
+    page = client.get("/console/auth-url?marketplace=DE").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title and "Authorization URI" in title
+    assert page.count("console.js") == 1

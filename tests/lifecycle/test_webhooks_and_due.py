@@ -301,3 +301,12 @@ def test_event_payloads_say_exactly_what_changed(app, runner, httpserver):
             {"region": "NA", "selling_partner_id": "A1PAYLOAD", "token_fingerprint": token},
         ),
     ]
+
+
+def test_without_a_webhook_events_read_as_kept_not_pending(app, runner, client, admin):
+    stored(app, "A1KEPT")
+    listed = runner.invoke(args=["spapi", "events"]).output
+    assert "kept, no webhook configured" in listed and "\tpending\t" not in listed
+    admin.login()
+    page = client.get("/console/events").get_data(as_text=True)
+    assert "kept, no webhook configured" in page

@@ -158,10 +158,15 @@ def events_group(context, status, as_json) -> None:
         rows = [event_json(e) for e in list_events(db, status=status)]
     if not rows and not as_json:
         click.echo("No events yet.")
+    # Without a webhook, "pending" would read as stuck: the events are kept, on purpose.
+    kept = "kept, no webhook configured" if not services().settings.webhook_url else "pending"
     emit(
         as_json,
         rows,
-        lambda r: f"{r['id']}\t{r['type']}\t{r['status']}\t{r['created_at']}\tattempts {r['attempts']}",
+        lambda r: (
+            f"{r['id']}\t{r['type']}\t{kept if r['status'] == 'pending' else r['status']}"
+            f"\t{r['created_at']}\tattempts {r['attempts']}"
+        ),
     )
 
 

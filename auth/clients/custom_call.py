@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from dataclasses import field
 
+from auth.errors import InvalidInput
+
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 PATH_RE = re.compile(r"/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]{0,2047}")
 HEADER_NAME_RE = re.compile(r"[A-Za-z0-9\-]{1,64}")
@@ -16,7 +18,7 @@ MAX_BODY = 64 * 1024
 DATA_ELEMENTS = ("buyerInfo", "shippingAddress", "buyerTaxInformation")
 
 
-class CustomCallError(ValueError):
+class CustomCallError(InvalidInput):
     """A field of the request is unusable; ``field`` names it, the message says why."""
 
     def __init__(self, field_name: str, message: str):

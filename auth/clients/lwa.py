@@ -17,6 +17,7 @@ from auth.clients.bounded import ResponseTooLarge
 from auth.clients.bounded import bounded_session
 from auth.clients.exchange import Exchange
 from auth.clients.exchange import record_exchange
+from auth.errors import AppError
 
 # (connect, read) seconds: LWA answers in well under a second; a hung socket must not hold a
 # seller's browser (or a worker) for long, and the code dies after five minutes anyway.
@@ -37,7 +38,7 @@ RETRYABLE_KINDS = {
 }
 
 
-class LwaError(Exception):
+class LwaError(AppError):
     """The token endpoint refused or failed; ``kind`` says how."""
 
     def __init__(

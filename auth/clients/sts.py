@@ -15,6 +15,7 @@ from datetime import datetime
 from datetime import timedelta
 
 from auth.config.identifiers import ROLE_ARN_RE
+from auth.errors import AppError
 from auth.vault.crypto import fingerprint
 
 REFRESH_BEFORE = timedelta(minutes=10)
@@ -22,8 +23,11 @@ SESSION_NAME_RE = re.compile(r"[\w+=,.@-]{2,64}")
 SERVICE = "execute-api"
 
 
-class StsError(Exception):
+class StsError(AppError):
     """AssumeRole failed; ``code`` is AWS's error code (AccessDenied, ExpiredToken, ...)."""
+
+    status = 502
+    kind = "upstream_error"
 
     def __init__(self, code: str, message: str):
         super().__init__(f"{code}: {message}")

@@ -9,11 +9,12 @@ from cryptography.fernet import Fernet
 
 from auth.config.identifiers import APPLICATION_ID_RE
 from auth.config.identifiers import LWA_CLIENT_ID_RE
+from auth.errors import InvalidInput
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
-class ConfigError(ValueError):
+class ConfigError(InvalidInput):
     """A setting is missing or malformed; ``setting`` names it."""
 
     def __init__(self, setting: str, problem: str):

@@ -10,6 +10,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from auth.errors import InvalidInput
+
 CATALOG_DIR = Path(__file__).parent / "data" / "catalog"
 CONFIDENCE = ("official", "community", "unconfirmed")
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
@@ -28,7 +30,7 @@ OPTIONAL = {"aliases": list, "patterns": list, "http_status": int, "notes": str,
 FILE_KEYS = {"system", "system_name", "system_description", "entry"}
 
 
-class CatalogError(ValueError):
+class CatalogError(InvalidInput):
     """A catalog file breaks the schema; the message names the file and the entry."""
 
 

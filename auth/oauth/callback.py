@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from auth.clients.lwa import LwaClient
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.config.marketplaces import catalog
+from auth.errors import AppError
 from auth.oauth.evidence import Evidence
 from auth.oauth.evidence import EvidenceCollector
 from auth.oauth.evidence import decide
@@ -38,7 +39,7 @@ CODE_RE = re.compile(r"[!-~]{1,2048}")
 MAX_ERROR_TEXT = 300
 
 
-class CallbackError(Exception):
+class CallbackError(AppError):
     """The callback cannot complete; ``kind`` names why and ``status`` is our answer."""
 
     def __init__(self, kind: str, status: int = 400, detail: str = ""):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from auth.errors import AppError
 from auth.oauth.state import digest
 from auth.vault import audit
 from auth.vault.models import Invitation
@@ -23,7 +24,7 @@ MAX_DAYS = 90
 TOKEN_PATH = "/invite/"
 
 
-class InvitationError(Exception):
+class InvitationError(AppError):
     """The link cannot be used; ``kind`` is unknown, expired, used or other_browser."""
 
     def __init__(self, kind: str):

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
+from auth.errors import InvalidInput
+
 MAX_URI_LENGTH = 2048
 CONFIRM_PATH = "/apps/authorize/confirm/"
 # Printable ASCII without space or backslash: anything else has no place in Amazon's URI and
@@ -21,7 +23,7 @@ SAFE_URI_RE = re.compile(r"[!-\[\]-~]+")
 OWN_PARAMS = ("redirect_uri", "amazon_state", "state", "version")
 
 
-class RedirectRejected(ValueError):
+class RedirectRejected(InvalidInput):
     """``amazon_callback_uri`` is not one we may send a browser to; the message says why."""
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from auth.errors import AppError
 from auth.vault.crypto import digest
 from auth.vault.models import OAuthState
 from auth.vault.models import UsedCode
@@ -45,7 +46,7 @@ CODE_MEMORY = timedelta(hours=1)
 PRUNE_EVERY = 200
 
 
-class StateError(Exception):
+class StateError(AppError):
     """A callback's state cannot be accepted; ``reason`` says why, for the person."""
 
     def __init__(self, reason: str):
@@ -73,8 +74,11 @@ def new_browser_id() -> str:
     return secrets.token_urlsafe(32)
 
 
-class TooManyStates(Exception):
+class TooManyStates(AppError):
     """One client address started more authorizations in a minute than anyone needs."""
+
+    status = 429
+    kind = "rate_limited"
 
 
 def issue_state(

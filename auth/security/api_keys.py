@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
+from auth.errors import AppError
 from auth.vault.crypto import digest
 from auth.vault.models import ApiKey
 from auth.vault.models import utcnow
@@ -28,8 +29,11 @@ MAX_LABEL = 100
 MAX_DAYS = 3650
 
 
-class ApiKeyError(Exception):
+class ApiKeyError(AppError):
     """A key cannot be used; ``kind`` is unknown, revoked, expired or malformed."""
+
+    status = 401
+    kind = "invalid_client"
 
     def __init__(self, kind: str):
         super().__init__(kind)

@@ -7,6 +7,8 @@ import hmac
 import secrets
 import string
 
+from auth.errors import InvalidInput
+
 HASH_PREFIXES = ("scrypt:", "pbkdf2:")
 SCRYPT_DEFAULT = (2**15, 8, 1)
 # Floors below which a hash is refused: OWASP's password storage cheat sheet asks for
@@ -16,7 +18,7 @@ PBKDF2_MIN_ITERATIONS = {"sha256": 600_000, "sha512": 210_000}
 SALT_ALPHABET = string.ascii_letters + string.digits
 
 
-class WeakHash(ValueError):
+class WeakHash(InvalidInput):
     """The hash is malformed or its parameters are below our floors; the message says which."""
 
 

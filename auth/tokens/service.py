@@ -24,6 +24,7 @@ from auth.clients.token_cache import AccessTokenCache
 from auth.clients.token_cache import CachedToken
 from auth.config.identifiers import GRANTLESS_SCOPES
 from auth.config.marketplaces import catalog
+from auth.errors import AppError
 from auth.security.api_keys import ApiKeyError
 from auth.security.api_keys import authenticate
 from auth.tokens.handles import make_handle
@@ -48,7 +49,7 @@ MAX_SNAPSHOTS = 10_000
 INVALID_GRANT = "The request has an invalid grant parameter : refresh_token"
 
 
-class ServiceError(Exception):
+class ServiceError(AppError):
     """A refusal: ``kind`` in LWA's vocabulary where one fits, an HTTP status, a message."""
 
     def __init__(self, kind: str, message: str, status: int = 400, retry_after: float | None = None, **extra):

@@ -7,9 +7,14 @@ from cryptography.fernet import Fernet
 from cryptography.fernet import InvalidToken
 from cryptography.fernet import MultiFernet
 
+from auth.errors import AppError
 
-class VaultError(Exception):
+
+class VaultError(AppError):
     """A stored token cannot be read: wrong key, damaged row, or a row swapped in."""
+
+    status = 500
+    kind = "server_error"
 
 
 def digest(value: str) -> str:

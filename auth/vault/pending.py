@@ -3,6 +3,7 @@ one) or reject (it is deleted). Both are recorded in the audit trail."""
 
 from sqlalchemy.orm import Session
 
+from auth.errors import NotFound
 from auth.vault import audit
 from auth.vault.models import PendingAuthorization
 from auth.vault.models import utcnow
@@ -10,7 +11,7 @@ from auth.vault.outbox import record_event
 from auth.vault.store import upsert_active
 
 
-class NoSuchPending(LookupError):
+class NoSuchPending(NotFound):
     """No pending authorization has that ID (already decided, or never existed)."""
 
 

@@ -19,6 +19,8 @@ from sqlalchemy import Engine
 from sqlalchemy import inspect
 from sqlalchemy import text
 
+from auth.errors import Unavailable
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Databases made before migrations existed hold exactly the first revision's tables.
 BASELINE = "0001"
@@ -26,7 +28,7 @@ BASELINE = "0001"
 ADVISORY_LOCK_KEY = 0x5A91A075
 
 
-class SchemaBehind(RuntimeError):
+class SchemaBehind(Unavailable, RuntimeError):
     """The database's schema is older than the code; the message names the command."""
 
 

@@ -1,15 +1,28 @@
-"""Error pages: every failure answers with a clear page (or JSON), never a stack trace."""
+"""Error answers, rendered in one place per surface: every failure answers with a clear page or
+JSON in its surface's documented shape, never a stack trace.
+
+Surfaces (``surface_for``): ``api`` (``/api/v1``: ``{"error": {"code", "message"}}``), ``lwa``
+(``/api/lwa``: LWA's ``{"error", "error_description"}``), ``json`` (other JSON clients:
+``{"error", "message", "status"}``) and ``html`` (the error page). The body cap (a WSGI
+middleware, outside Flask) renders through the same ``json_error`` function.
+"""
 
 import logging
+import traceback
 
 from flask import Flask
 from flask import jsonify
+from flask import make_response
 from flask import render_template
 from flask import request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 from werkzeug.exceptions import SecurityError
+from werkzeug.http import HTTP_STATUS_CODES
+
+from auth.errors import AppError
+from auth.security.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -19,37 +32,92 @@ ADVICE = {
     405: "This address does not accept that kind of request.",
     413: "What you sent is too large. Send less than 2 MB.",
     429: "Too many attempts. Wait a minute and try again.",
+    503: "The service cannot answer right now. Nothing was lost; try again in a few seconds.",
 }
+API_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "request_too_large",
+    429: "rate_limited",
+    502: "upstream_error",
+    503: "temporarily_unavailable",
+}
+# LWA's own vocabulary: its clients know these and nothing else.
+LWA_CODES = {401: "invalid_client", 429: "temporarily_unavailable", 503: "temporarily_unavailable"}
+DEFAULT_RETRY_AFTER = 5
+
+
+def surface_for(path: str, accept: str = "") -> str:
+    """Which surface answers ``path``: ``api``, ``lwa``, ``json`` or ``html``."""
+    if path.startswith("/api/v1/") or path == "/api/v1":
+        return "api"
+    if path.startswith("/api/lwa/"):
+        return "lwa"
+    if path.startswith("/api/") or "application/json" in accept:
+        return "json"
+    return "html"
+
+
+def json_error(surface: str, status: int, message: str, code: str | None = None, title: str = "") -> dict:
+    """The JSON body of an error on ``surface`` (not ``html``)."""
+    if surface == "api":
+        return {"error": {"code": code or API_CODES.get(status, _generic(status)), "message": message}}
+    if surface == "lwa":
+        kind = code if code and code in _LWA_VOCABULARY else LWA_CODES.get(status, _lwa_generic(status))
+        return {"error": kind, "error_description": message}
+    return {"error": title or API_CODES.get(status, _generic(status)), "message": message, "status": status}
+
+
+_LWA_VOCABULARY = {
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+    "server_error",
+    "temporarily_unavailable",
+}
+
+
+def _generic(status: int) -> str:
+    return "server_error" if status >= 500 else "invalid_request"
+
+
+def _lwa_generic(status: int) -> str:
+    return "server_error" if status >= 500 else "invalid_request"
 
 
 def wants_json() -> bool:
     """True for API paths and clients that prefer JSON over HTML."""
     if request.path.startswith("/api/"):
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
-API_CODES = {
-    400: "invalid_request",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "request_too_large",
-    429: "rate_limited",
-}
-
-
-def render_error(status: int, title: str, message: str):
-    """Answer an error as JSON or as the error page (the token service's paths in their shapes)."""
-    code = API_CODES.get(status, "server_error" if status >= 500 else "invalid_request")
-    if request.path.startswith("/api/v1/"):
-        return jsonify(error={"code": code, "message": message}), status
-    if request.path.startswith("/api/lwa/"):
-        lwa_code = "server_error" if status >= 500 else "invalid_request"
-        return jsonify(error=lwa_code, error_description=message), status
-    if wants_json():
-        return jsonify(error=title, message=message, status=status), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+def render_error(
+    status: int, title: str, message: str, code: str | None = None, retry_after: float | None = None
+):
+    """Answer an error in the request's surface; 503s and 429s say when to try again."""
+    surface = surface_for(request.path)
+    if surface == "html" and wants_json():
+        surface = "json"
+    if surface == "html":
+        page = render_template("errors/error.html", status=status, title=title, message=message)
+        response = make_response(page)
+    else:
+        response = jsonify(json_error(surface, status, message, code, title))
+        response.headers["Cache-Control"] = "no-store"
+    response.status_code = status
+    if status == 503 and retry_after is None:
+        retry_after = DEFAULT_RETRY_AFTER
+    if retry_after is not None and status in (429, 503):
+        response.headers["Retry-After"] = str(max(1, int(retry_after + 0.999)))
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -70,22 +138,38 @@ def init_app(app: Flask) -> None:
             400, "Form expired or forged", f"{error.description} Reload the page and try again."
         )
 
+    @app.errorhandler(AppError)
+    def core_error(error: AppError):
+        # The core's errors carry their status, kind and a message that is safe to show.
+        status = error.status if isinstance(error.status, int) and 400 <= error.status < 600 else 500
+        title = _title(status)
+        return render_error(status, title, error.public_message(), error.kind, error.retry_after)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         # A description we wrote (abort(400, "...")) says what was wrong; Werkzeug's generic
         # ones are replaced with advice.
         custom = error.description and error.description != type(error).description
         message = error.description if custom else ADVICE.get(error.code, error.description or "")
-        return render_error(error.code or 500, error.name, message)
+        response = render_error(error.code or 500, error.name, message)
+        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
-        # Log the type only: exception text can carry request values, which may be secrets.
-        log.error("unhandled %s on %s", type(error).__name__, request.path)
+        # The frames and the type, redacted; never the exception's text, which can carry
+        # request values (secrets among them).
+        frames = redact("".join(traceback.format_tb(error.__traceback__)))
+        log.error("unhandled %s on %s\n%s", type(error).__name__, request.path, frames)
         return render_error(
             500,
             InternalServerError().name,
             "Something went wrong on our side. Nothing was stored; please try again.",
         )
+
+
+def _title(status: int) -> str:
+    return HTTP_STATUS_CODES.get(status, "Error")

@@ -5,6 +5,9 @@ it, so every route behaves alike and no worker buffers more than the cap."""
 import io
 import json
 
+from web.shared.errors import json_error
+from web.shared.errors import surface_for
+
 CHUNK = 64 * 1024
 
 
@@ -50,10 +53,10 @@ class BodyLimit:
     @staticmethod
     def _refuse(environ, start_response, status: int, message: str):
         reason = {400: "Bad Request", 413: "Content Too Large"}[status]
-        if "application/json" in environ.get("HTTP_ACCEPT", "") or environ.get("PATH_INFO", "").startswith(
-            "/api/"
-        ):
-            body, kind = json.dumps({"error": reason, "message": message}).encode(), "application/json"
+        surface = surface_for(environ.get("PATH_INFO", ""), environ.get("HTTP_ACCEPT", ""))
+        if surface != "html":
+            payload = json_error(surface, status, message, title=reason)
+            body, kind = json.dumps(payload).encode(), "application/json"
         else:
             body, kind = f"{status} {reason}: {message}\n".encode(), "text/plain; charset=utf-8"
         start_response(

@@ -1,8 +1,10 @@
 """A record of one HTTP exchange with secrets masked, for showing to the developer."""
 
 import json
+import shlex
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from auth.vault.crypto import fingerprint
 
@@ -63,6 +65,35 @@ def mask_json(body: str) -> str:
     return json.dumps(data, indent=2)[:MAX_BODY]
 
 
+def mask_url(url: str) -> str:
+    """``url`` exactly as sent, query included, with the values of secret parameters masked."""
+    base, separator, query = url.partition("?")
+    if not separator:
+        return url
+    parts = []
+    for segment in query.split("&"):
+        name, equals, value = segment.partition("=")
+        if equals and unquote_plus(name).lower() in SECRET_FIELDS and value:
+            segment = f"{name}={mask(unquote_plus(name), unquote_plus(value))}"
+        parts.append(segment)
+    return f"{base}?{'&'.join(parts)}"
+
+
+def as_curl(method: str, url: str, headers: dict[str, str], body: str = "") -> str:
+    """A copy-paste ``curl`` command for a recorded (already masked) request.
+
+    Masked values stay masked (``[sha256:…]``): paste your own token in their place.
+    """
+    skipped = {"content-length", "accept-encoding", "connection", "user-agent"}
+    words = ["curl", "-X", method, shlex.quote(url)]
+    for name, value in headers.items():
+        if name.lower() not in skipped:
+            words += ["-H", shlex.quote(f"{name}: {value}")]
+    if body:
+        words += ["--data-raw", shlex.quote(body)]
+    return " ".join(words)
+
+
 def record_exchange(response) -> Exchange:
     """Record a ``requests`` response and its request, with every secret masked."""
     request = response.request
@@ -73,7 +104,7 @@ def record_exchange(response) -> Exchange:
     request_body = mask_form(body) if "x-www-form-urlencoded" in content_type else mask_json(body)
     return Exchange(
         method=request.method,
-        url=request.url.split("?", 1)[0],
+        url=mask_url(request.url),
         request_headers={k: mask(k, v) for k, v in request.headers.items()},
         request_body=request_body,
         status=response.status_code,

@@ -208,3 +208,29 @@ def check_width(page, url, viewport):
     assert width <= viewport["width"], (url, width)
     name = re.sub(r"[^a-z0-9]+", "-", url.split("://", 1)[1].split("/", 1)[1].lower()).strip("-") or "home"
     page.screenshot(path=str(SCREENSHOTS / f"{name}-{viewport['width']}.png"), full_page=True)
+
+
+def test_the_playground_starts_from_a_stored_authorization_and_shows_the_exact_request(simulator, page):
+    row_id = stored_seller(simulator, "A1PLAYGROUNDQRY")
+    login(page, simulator)
+    page.goto(simulator.url + "/console/self-test")
+    # Authorizations are stored: step 1 starts from the newest, not from "paste a token".
+    assert page.eval_on_selector("#authorization_id", "e => e.value") == str(row_id)
+    assert "Production" in page.inner_text("#environment-note")
+    assert "getOrders, getOrder, getOrderItems" in page.inner_text("[data-element-operations=buyerInfo]")
+    page.click("#step-1-run")
+    page.wait_for_selector("#step-1-result")
+    page.select_option("#environment", "sandbox")
+    send(page, "custom", path="/sellers/v1/marketplaceParticipations", query="probe=1\nother=two words")
+    request_block = page.inner_text("#call-exchange-request")
+    assert "/sellers/v1/marketplaceParticipations?probe=1&other=two" in request_block
+    curl = page.inner_text("#call-exchange-curl")
+    assert curl.startswith("curl -X GET") and "probe=1" in curl and "x-amz-access-token: [sha256:" in curl
+    # The chosen endpoint is said, and remembered by the other steps' forms.
+    assert "Sandbox" in page.inner_text("#environment-note") and "remembered" in page.inner_text(
+        "#environment-note"
+    )
+    assert page.is_checked("#rdt-form input[name=environment][value=sandbox]")
+    page.goto(simulator.url + "/console/self-test")
+    assert page.eval_on_selector("#environment", "e => e.value") == "sandbox"
+    no_secrets(page)

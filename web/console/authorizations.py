@@ -11,9 +11,8 @@ from flask import url_for
 from sqlalchemy import func
 from sqlalchemy import select
 
-from auth.vault import audit
+from auth.vault import deletion
 from auth.vault.models import Authorization
-from auth.vault.outbox import record_event
 from auth.vault.store import list_pending
 from web.shared.services import get_db
 
@@ -56,22 +55,7 @@ def delete_authorization(authorization_id: int):
     if request.form.get("confirm") != row.selling_partner_id:
         flash("Not deleted: type the selling partner ID to confirm.")
         return redirect(url_for("console.authorizations"))
-    get_db().delete(row)
-    audit.record(
-        get_db(),
-        "admin:console",
-        "deleted",
-        selling_partner_id=row.selling_partner_id,
-        region=row.region,
-        token=row.fingerprint,
-    )
-    record_event(
-        get_db(),
-        "authorization.deleted",
-        selling_partner_id=row.selling_partner_id,
-        region=row.region,
-        token_fingerprint=row.fingerprint,
-    )
+    deletion.delete_authorization(get_db(), row, "admin:console")
     get_db().commit()
     flash(f"Deleted the authorization of {row.selling_partner_id} in {row.region}.")
     return redirect(url_for("console.authorizations"))

@@ -1,17 +1,9 @@
-"""The playground (``/console/self-test``): numbered steps, each its own button and result.
-
-1. refresh token -> access token (a stored authorization or a pasted token; force refresh
-   skips the cache), 2. optional Restricted Data Token through the Tokens API, 3. any SP-API
-   call (an operation from Amazon's models or a hand-written request), production or sandbox.
-Tokens stay on the server, sealed in the session's workspace (``auth.vault.workspaces``);
-the page shows fingerprints and exchanges with every secret masked.
+"""The playground (``/console/self-test``): parses each step's form, runs the step from
+``auth/playground`` and renders the workspace. Tokens stay on the server, sealed in the
+session's workspace; the page shows fingerprints and exchanges with every secret masked.
 """
 
-import json
-import re
 import time
-from dataclasses import asdict
-from urllib.parse import urlsplit
 
 from flask import abort
 from flask import flash
@@ -25,23 +17,21 @@ from auth.clients.custom_call import CustomCallError
 from auth.clients.custom_call import parse_custom_call
 from auth.clients.custom_call import parse_resources
 from auth.clients.custom_call import region_mismatch
-from auth.clients.lwa import LwaError
-from auth.clients.refresh import refresh_stored
-from auth.clients.spapi_client import SELLER_TEST_PATH
-from auth.clients.spapi_client import VENDOR_TEST_PATH
-from auth.clients.spapi_client import CallResult
-from auth.clients.spapi_client import call_operation
-from auth.clients.spapi_client import run_test_call
 from auth.clients.sts import StsError
-from auth.config.identifiers import SELLING_PARTNER_ID_RE
-from auth.config.marketplaces import ACCOUNT_TYPES
 from auth.config.marketplaces import catalog
 from auth.explainer.diagnose import diagnose
+from auth.playground.calls import operations_by_data_element
+from auth.playground.steps import PlaygroundInputError
+from auth.playground.steps import call_step
+from auth.playground.steps import parse_pasted
+from auth.playground.steps import rdt_step
+from auth.playground.steps import test_call_step
+from auth.playground.steps import token_step
+from auth.playground.workspace import CallForm
+from auth.playground.workspace import Workspace
+from auth.playground.workspace import public_view
 from auth.simulator.models import operation_presets
-from auth.vault.crypto import VaultError
-from auth.vault.crypto import fingerprint
 from auth.vault.models import Authorization
-from auth.vault.store import save_authorization
 from auth.vault.workspaces import load_workspace
 from auth.vault.workspaces import save_workspace
 from web.console.guard import SESSION_KEY
@@ -49,17 +39,14 @@ from web.shared.explaining import app_context
 from web.shared.services import get_db
 from web.shared.services import services
 
-REFRESH_TOKEN_RE = re.compile(r"Atzr\|[!-~]{10,2040}")
-RDT_PATH = "/tokens/2021-03-01/restrictedDataToken"
+CALL_FIELDS = ("operation", "method", "path", "query", "headers", "body", "environment", "region", "token")
 
 
 def self_test():
     """GET: the playground; POST: steps 1 and 3 at once with the default test call."""
     if request.method == "GET":
-        chosen = request.args.get("authorization", type=int)
-        return _page(chosen=chosen)
-    stored = _chosen_authorization()
-    return _run_all(stored)
+        return _page(_workspace(), chosen=request.args.get("authorization", type=int))
+    return _run_all(_chosen_authorization())
 
 
 def test_authorization(authorization_id: int):
@@ -70,122 +57,99 @@ def test_authorization(authorization_id: int):
 
 def step_token():
     """Step 1: an access token for a stored authorization or a pasted refresh token."""
-    stored = _chosen_authorization()
+    workspace, stored = _workspace(), _chosen_authorization()
     try:
-        _token_step(stored, force=request.form.get("force") == "yes")
-    except _FormError as error:
-        return _page(errors={error.field: str(error)}, status=400, chosen=stored.id if stored else None)
-    return _page(anchor="step-1", chosen=stored.id if stored else None)
+        _token(workspace, stored)
+    except PlaygroundInputError as error:
+        return _page(workspace, {error.field: str(error)}, 400, chosen=stored.id if stored else None)
+    return _page(workspace, anchor="step-1", chosen=stored.id if stored else None)
 
 
 def step_rdt():
     """Step 2: a Restricted Data Token for chosen restricted resources."""
     workspace = _workspace()
-    access = workspace.get("access")
-    if not access or access["expires_epoch"] <= time.time():
-        return _page(errors={"rdt": "Get an access token first (step 1)."}, status=400)
     try:
         resources = parse_resources(
             request.form.get("rdt_method", "GET"),
             request.form.get("rdt_path", ""),
             request.form.getlist("rdt_elements"),
         )
-    except CustomCallError as error:
-        return _page(errors={error.field: str(error)}, status=400)
-    region = catalog().regions[access["region"]]
-    sandbox = request.form.get("environment") == "sandbox"
-    result = call_operation(
-        region,
-        workspace["access"]["token"],
-        "POST",
-        RDT_PATH,
-        body=json.dumps({"restrictedResources": resources}),
-        sandbox=sandbox,
-        url_for_amazon=services().settings.spapi_url,
-    )
-    workspace["rdt_result"] = _result_record(result, region.code, access)
-    workspace.pop("rdt", None)
-    if result.status == 200:
-        answer = json.loads(result.body)
-        token = answer.get("restrictedDataToken", "")
-        workspace["rdt"] = {
-            "token": token,
-            "fingerprint": fingerprint(token),
-            "expires_epoch": time.time() + int(answer.get("expiresIn", 3600)),
-            "resources": resources,
-            "sandbox": sandbox,
-        }
+        rdt_step(
+            workspace,
+            resources,
+            sandbox=request.form.get("environment") == "sandbox",
+            url_for_amazon=services().settings.spapi_url,
+        )
+    except (PlaygroundInputError, CustomCallError) as error:
+        return _page(workspace, {error.field: str(error)}, 400)
     _save(workspace)
-    return _page(anchor="step-2")
+    return _page(workspace, anchor="step-2")
 
 
 def step_call():
     """Step 3: any SP-API call with the step-1 access token or the step-2 RDT."""
     workspace = _workspace()
-    use_rdt = request.form.get("token") == "rdt"
-    held = workspace.get("rdt" if use_rdt else "access")
-    if not held or held["expires_epoch"] <= time.time():
-        needed = "a Restricted Data Token (step 2)" if use_rdt else "an access token (step 1)"
-        return _page(errors={"call": f"Get {needed} first; the page keeps it for reuse."}, status=400)
-    region = catalog().regions.get(request.form.get("region", ""))
-    if region is None:
-        return _page(errors={"region": "Choose a region: NA, EU or FE."}, status=400)
+    form = CallForm(**{name: request.form.get(name, "") for name in CALL_FIELDS})
+    form.token = "rdt" if form.token == "rdt" else "access"
     try:
-        call = parse_custom_call(
-            request.form.get("method", ""),
-            request.form.get("path", ""),
-            request.form.get("query", ""),
-            request.form.get("headers", ""),
-            request.form.get("body", ""),
-        )
-    except CustomCallError as error:
-        return _page(errors={error.field: str(error)}, status=400)
-    access = workspace["access"]
-    svc = services()
-    signer = svc.role_session.signer() if svc.role_session and request.form.get("sign") == "yes" else None
-    try:
-        result = _call(region, held["token"], call, signer)
+        call = parse_custom_call(form.method, form.path, form.query, form.headers, form.body)
+        call_step(workspace, call, form, url_for_amazon=services().settings.spapi_url, signer=_signer())
+    except (PlaygroundInputError, CustomCallError) as error:
+        return _page(workspace, {error.field: str(error)}, 400)
     except StsError as failure:
-        return _page(
-            sts_error=failure, sts_explanation=diagnose(f"{failure.code} {failure.message}", app_context())
-        )
-    workspace["call_result"] = _result_record(
-        result,
-        region.code,
-        access,
-        operation=request.form.get("operation") or "custom",
-        token="rdt" if use_rdt else "access",
-    )
-    workspace["call_form"] = {
-        k: request.form.get(k, "")
-        for k in ("operation", "method", "path", "query", "headers", "body", "environment", "region", "token")
-    }
+        return _sts_failure(workspace, failure)
     _save(workspace)
-    return _page(anchor="step-3")
+    return _page(workspace, anchor="step-3")
 
 
-# Steps ---------------------------------------------------------------------------------------
-
-
-def _call(region, token: str, call, signer) -> CallResult:
-    return call_operation(
-        region,
-        token,
-        call.method,
-        call.path,
-        call.query,
-        call.headers,
-        call.body,
-        sandbox=request.form.get("environment") == "sandbox",
-        url_for_amazon=services().settings.spapi_url,
-        signer=signer,
+def _token(workspace: Workspace, stored: Authorization | None) -> None:
+    pasted = None
+    if stored is None:
+        save_as = request.form.get("selling_partner_id", "") if request.form.get("save") == "yes" else None
+        pasted = parse_pasted(
+            request.form.get("refresh_token", ""),
+            request.form.get("region", "NA"),
+            request.form.get("account", "seller"),
+            save_as,
+        )
+    svc = services()
+    saved = token_step(
+        workspace,
+        get_db(),
+        svc.vault,
+        svc.token_cache,
+        stored=stored,
+        pasted=pasted,
+        force=request.form.get("force") == "yes",
     )
+    if saved:
+        flash(f"Saved as the authorization of {saved} in {pasted.region}.")
+    _save(workspace)
 
 
-class _FormError(ValueError):
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
+def _run_all(stored: Authorization | None):
+    """Step 1, then the default test call as step 3 (the classic self-authorization test)."""
+    workspace = _workspace()
+    try:
+        _token(workspace, stored)
+        test_call_step(
+            workspace,
+            sandbox=request.form.get("environment") == "sandbox",
+            url_for_amazon=services().settings.spapi_url,
+            signer=_signer(),
+        )
+    except PlaygroundInputError as error:
+        return _page(workspace, {error.field: str(error)}, 400)
+    except StsError as failure:
+        return _sts_failure(workspace, failure)
+    _save(workspace)
+    anchor = "step-3" if workspace.access else "step-1"
+    return _page(workspace, anchor=anchor, chosen=stored.id if stored else None)
+
+
+def _signer():
+    role = services().role_session
+    return role.signer() if role and request.form.get("sign") == "yes" else None
 
 
 def _chosen_authorization() -> Authorization | None:
@@ -197,149 +161,9 @@ def _chosen_authorization() -> Authorization | None:
     return row
 
 
-def _token_step(stored: Authorization | None, force: bool) -> dict:
-    """Run step 1 into the workspace; return the workspace."""
-    svc = services()
-    workspace = _workspace()
-    if stored:
-        region_code, account_type, partner = stored.region, stored.account_type, stored.selling_partner_id
-    else:
-        region_code, account_type = request.form.get("region", "NA"), request.form.get("account", "seller")
-        partner = None
-        if region_code not in catalog().regions or account_type not in ACCOUNT_TYPES:
-            raise _FormError("region", "Choose a region (NA, EU, FE) and an account type (seller, vendor).")
-        pasted = request.form.get("refresh_token", "").strip()
-        if not REFRESH_TOKEN_RE.fullmatch(pasted):
-            raise _FormError("refresh_token", "Paste the whole refresh token; it starts with Atzr|.")
-        partner = _save_as()
-    workspace.pop("token_error", None)
-    try:
-        if stored:
-            token = refresh_stored(get_db(), svc.vault, svc.token_cache, stored, force=force)
-        else:
-            token = svc.token_cache.for_refresh_token(pasted, force=force)
-            if partner:
-                save_authorization(
-                    get_db(),
-                    svc.vault,
-                    selling_partner_id=partner,
-                    region=region_code,
-                    account_type=account_type,
-                    workflow="self",
-                    refresh_token=pasted,
-                )
-                flash(f"Saved as the authorization of {partner} in {region_code}.")
-    except LwaError as error:
-        workspace.pop("access", None)
-        workspace["token_error"] = {
-            "kind": error.kind,
-            "http_status": error.http_status,
-            "description": error.description,
-            "exchange": asdict(error.exchange) if error.exchange else None,
-        }
-        _save(workspace)
-        return workspace
-    except VaultError:
-        abort(
-            409,
-            "This authorization's token cannot be decrypted with the configured keys: it needs "
-            "re-authorization (or the old key back in TOKEN_ENCRYPTION_KEYS).",
-        )
-    if workspace.get("access", {}).get("selling_partner_id") != partner or partner is None:
-        workspace.pop("rdt", None)  # an RDT belongs to the partner whose token asked for it
-    workspace["access"] = {
-        "token": token.access_token,
-        "fingerprint": fingerprint(token.access_token),
-        "expires_epoch": time.time() + (token.expires_at - time.monotonic()),
-        "fetched": token.fetched,
-        "forced": force,
-        "attempts": token.attempts,
-        "obtained_at": token.obtained_at.strftime("%H:%M:%S UTC"),
-        "exchange": asdict(token.exchange) if token.exchange and token.fetched else None,
-        "selling_partner_id": partner,
-        "authorization_id": stored.id if stored else None,
-        "region": region_code,
-        "account_type": account_type,
-    }
-    _save(workspace)
-    return workspace
-
-
-def _run_all(stored: Authorization | None):
-    """Step 1, then the default test call as step 3 (the classic self-authorization test)."""
-    try:
-        workspace = _token_step(stored, force=False)
-    except _FormError as error:
-        return _page(errors={error.field: str(error)}, status=400)
-    access = workspace.get("access")
-    if access:
-        svc = services()
-        region = catalog().regions[access["region"]]
-        sandbox = request.form.get("environment") == "sandbox"
-        signer = svc.role_session.signer() if svc.role_session and request.form.get("sign") == "yes" else None
-        try:
-            result = run_test_call(
-                region,
-                access["token"],
-                account_type=access["account_type"],
-                sandbox=sandbox,
-                url_for_amazon=svc.settings.spapi_url,
-                signer=signer,
-            )
-        except StsError as failure:
-            return _page(
-                sts_error=failure,
-                sts_explanation=diagnose(f"{failure.code} {failure.message}", app_context()),
-            )
-        operation = (
-            "getPurchaseOrders" if access["account_type"] == "vendor" else "getMarketplaceParticipations"
-        )
-        workspace["call_result"] = _result_record(
-            result, region.code, access, operation=operation, token="access"
-        )
-        workspace["call_form"] = {
-            "operation": operation,
-            "method": "GET",
-            "path": VENDOR_TEST_PATH if access["account_type"] == "vendor" else SELLER_TEST_PATH,
-            "environment": "sandbox" if sandbox else "production",
-            "region": region.code,
-            "token": "access",
-        }
-        _save(workspace)
-    return _page(anchor="step-3" if access else "step-1", chosen=stored.id if stored else None)
-
-
-def _save_as() -> str | None:
-    if request.form.get("save") != "yes":
-        return None
-    selling_partner_id = request.form.get("selling_partner_id", "").strip()
-    if not SELLING_PARTNER_ID_RE.fullmatch(selling_partner_id):
-        raise _FormError(
-            "selling_partner_id", "To save the token, give the selling partner ID it belongs to."
-        )
-    return selling_partner_id
-
-
-def _result_record(result: CallResult, region_code: str, access: dict, **extra) -> dict:
-    """A call's result as the workspace keeps it: the exchange masked, the summary's facts."""
-    host = urlsplit(result.url).hostname or ""
-    endpoint_region = catalog().region_for_endpoint_host(host)
-    return {
-        "status": result.status,
-        "error": result.error,
-        "request_id": result.request_id,
-        "rate_limit": result.rate_limit,
-        "elapsed_ms": result.elapsed_ms,
-        "method": result.method,
-        "url": result.url,
-        "host": host,
-        "region": endpoint_region.code if endpoint_region else region_code,
-        "selling_partner_id": access.get("selling_partner_id"),
-        "token_region": access.get("region"),
-        "body": result.body,
-        "exchange": asdict(result.exchange) if result.exchange else None,
-        **extra,
-    }
+def _sts_failure(workspace: Workspace, failure: StsError):
+    explanation = diagnose(f"{failure.code} {failure.message}", app_context())
+    return _page(workspace, sts_error=failure, sts_explanation=explanation)
 
 
 # Workspace and page ----------------------------------------------------------------------------
@@ -352,52 +176,47 @@ def _session_secret() -> str:
     return secret
 
 
-def _workspace() -> dict:
-    return load_workspace(get_db(), services().vault, _session_secret())
+def _workspace() -> Workspace:
+    return Workspace.from_dict(load_workspace(get_db(), services().vault, _session_secret()))
 
 
-def _save(workspace: dict) -> None:
-    save_workspace(get_db(), services().vault, _session_secret(), workspace)
+def _save(workspace: Workspace) -> None:
+    save_workspace(get_db(), services().vault, _session_secret(), workspace.to_dict())
 
 
-def _page(errors: dict | None = None, status: int = 200, anchor: str | None = None, chosen=None, **extra):
-    workspace = _workspace()
+def _explained(record) -> object | None:
+    if record and record.status and record.status >= 400:
+        return diagnose(record.body or "", app_context())
+    return None
+
+
+def _page(workspace: Workspace, errors=None, status: int = 200, anchor=None, chosen=None, **extra):
     rows = (
         get_db().scalars(select(Authorization).order_by(Authorization.authorized_at.desc()).limit(200)).all()
     )
-    call = workspace.get("call_result")
-    findings, explanation = [], None
-    if call:
-        mismatch = region_mismatch(call.get("token_region"), call.get("region"))
-        if mismatch:
-            findings.append(mismatch)
-        if call.get("status") and call["status"] >= 400:
-            explanation = diagnose(call.get("body") or "", app_context())
-    rdt_result = workspace.get("rdt_result")
-    rdt_explanation = (
-        diagnose(rdt_result.get("body") or "", app_context())
-        if rdt_result and rdt_result.get("status") and rdt_result["status"] >= 400
-        else None
-    )
-    token_error = workspace.get("token_error")
-    access = workspace.get("access")
-    if chosen is None and access:
-        chosen = access.get("authorization_id")
+    call = workspace.call_result
+    mismatch = region_mismatch(call.token_region, call.region) if call else None
+    if chosen is None and workspace.access:
+        chosen = workspace.access.authorization_id
+    if chosen is None and rows and not (workspace.access or workspace.token_error):
+        chosen = rows[0].id  # stored authorizations exist: start from the newest, not a paste
     context = dict(
         rows=rows,
         regions=catalog().regions,
         presets=operation_presets(),
         data_elements=DATA_ELEMENTS,
-        access=_public(access),
-        rdt=_public(workspace.get("rdt")),
-        rdt_result=rdt_result,
-        rdt_explanation=rdt_explanation,
+        element_operations=operations_by_data_element(),
+        access=public_view(workspace.access),
+        rdt=public_view(workspace.rdt),
+        rdt_result=workspace.rdt_result,
+        rdt_explanation=_explained(workspace.rdt_result),
         call=call,
-        call_form=workspace.get("call_form", {}),
-        call_findings=findings,
-        explanation=explanation,
-        token_error=token_error,
-        token_explanation=_token_explanation(token_error),
+        call_form=workspace.call_form or CallForm(environment=workspace.environment),
+        call_findings=[mismatch] if mismatch else [],
+        explanation=_explained(call),
+        environment=workspace.environment,
+        token_error=workspace.token_error,
+        token_explanation=_token_explanation(workspace.token_error),
         errors=errors or {},
         anchor=anchor,
         chosen=chosen,
@@ -408,14 +227,9 @@ def _page(errors: dict | None = None, status: int = 200, anchor: str | None = No
     return render_template("console/self_test.html", **context), status
 
 
-def _public(held: dict | None) -> dict | None:
-    """What the page may show of a held token: everything but the token itself."""
-    return {k: v for k, v in held.items() if k != "token"} if held else None
-
-
-def _token_explanation(token_error: dict | None):
+def _token_explanation(token_error):
     if not token_error:
         return None
-    body = (token_error.get("exchange") or {}).get("response_body") or token_error["kind"]
+    body = (token_error.exchange or {}).get("response_body") or token_error.kind
     result = diagnose(body, app_context())
-    return result if result.recognised else diagnose(token_error["kind"], app_context())
+    return result if result.recognised else diagnose(token_error.kind, app_context())

@@ -56,6 +56,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/tokens.py
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/hang.py
+	$(BIN)/python bench/fleet.py
+	$(BIN)/python bench/clients.py
 
 # Mutation testing of the security-critical modules (pyproject.toml [tool.mutmut]); slow, so
 # not part of `make test`. Prints the killed/survived counts.

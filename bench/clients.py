@@ -215,6 +215,14 @@ def table(results: dict) -> str:
 
 
 def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="requests-oauthlib only (one small install)")
+    if parser.parse_args().quick:
+        for name in ("python-amazon-sp-api", "amzn-sp-api"):
+            LIBRARIES.pop(name)
+            SCRIPTS.pop(name, None)
     from auth.simulator.proxy import SimulatorProxy
     from tests.conftest import CLIENT_ID
     from tests.conftest import CLIENT_SECRET

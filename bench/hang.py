@@ -108,7 +108,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--callbacks", type=int, default=50)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--quick", action="store_true", help="5 hanging callbacks, 40 requests")
     args = parser.parse_args()
+    if args.quick:
+        args.callbacks, args.requests = 5, 40
     silent = SilentServer()
     with tempfile.TemporaryDirectory() as workdir:
         env = {
@@ -152,7 +155,16 @@ def main():
     waves = sorted({round(seconds / 5) * 5 for _, seconds in outcomes})
     print(f"callbacks: {len(outcomes)} answered, statuses {statuses}, longest {longest:.1f} s")
     print(f"callback durations rounded to 5 s: {waves}")
+    # A bench that could not run its step fails: every callback must have been answered, by a
+    # page (4xx/502), never a 500 or no answer, within the app's own deadline.
+    bad = [status for status, _ in outcomes if not isinstance(status, int) or status >= 500 and status != 502]
+    if len(outcomes) != args.callbacks or bad or longest > 30:
+        print(
+            f"FAILED: {len(outcomes)}/{args.callbacks} answered, bad statuses {bad}, longest {longest:.1f} s"
+        )
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -9,6 +9,7 @@ Run: .venv/bin/python bench/tokens.py
 Target (issue 4): ours makes exactly 1 request.
 """
 
+import argparse
 import json
 import subprocess
 import sys
@@ -114,17 +115,27 @@ def install_libraries(target: Path) -> None:
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="our client only, 16 callers: checks the bench runs (no installs)",
+    )
+    args = parser.parse_args()
+    callers = 16 if args.quick else CALLERS
+    setups = {k: v for k, v in SETUPS.items() if k.startswith("spapi-auth")} if args.quick else SETUPS
     root = Path(__file__).resolve().parent.parent
     scratch = Path(tempfile.mkdtemp(prefix="spapi-bench-libs-"))
-    install_libraries(scratch)
+    if not args.quick:
+        install_libraries(scratch)
     lwa = ServerProcess(slow_lwa)
     url = lwa.url + "/auth/o2/token"
     rows = []
     try:
-        for name, setup in SETUPS.items():
+        for name, setup in setups.items():
             urllib.request.urlopen(lwa.url + "/reset").read()  # noqa: S310 (our loopback stand-in)
             script = RUNNER.format(
-                callers=CALLERS, url=url, client_id=CLIENT_ID, refresh=REFRESH, setup=textwrap.dedent(setup)
+                callers=callers, url=url, client_id=CLIENT_ID, refresh=REFRESH, setup=textwrap.dedent(setup)
             )
             path = str(root) if name.startswith("spapi-auth") else f"{scratch}"
             done = subprocess.run(
@@ -143,7 +154,7 @@ def main():
     finally:
         lwa.close()
     latency = f"{LATENCY * 1000:.0f} ms"
-    print(f"{CALLERS} concurrent callers, cold cache, one refresh token, LWA stand-in latency {latency}")
+    print(f"{callers} concurrent callers, cold cache, one refresh token, LWA stand-in latency {latency}")
     print(f"{'client':24} {'LWA requests':>12} {'errors':>7} {'wall s':>7}")
     for name, count, errors, seconds in rows:
         print(f"{name:24} {count:12d} {errors:7d} {seconds:7.2f}")

@@ -216,3 +216,14 @@ def aws_environment(monkeypatch):
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Start the benchmarks' quick modes early when their tests are selected (tests/bench)."""
+    benches = [item for item in items if item.nodeid.startswith("tests/bench/test_quick.py")]
+    if benches:
+        from tests.bench.test_quick import start_quick_benches
+
+        config.quick_benches = start_quick_benches()
+        # Judged last, by when they have long finished.
+        items[:] = [item for item in items if item not in benches] + benches

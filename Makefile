@@ -6,7 +6,7 @@ RUNTIME := $(VENV)/.runtime-installed
 STAMP := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint format bench mutation chromium postgresql clean
+.PHONY: run test lint format bench mutation chromium postgresql nginx clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,15 @@ postgresql:
 	  echo "Installing Debian's postgresql for the database tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
-test: $(STAMP) chromium postgresql
+# deploy/nginx is checked with nginx -t; policy-rc.d keeps the package from starting a server.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx to check deploy/nginx (not started)"; \
+	  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  rm -f /usr/sbin/policy-rc.d; }
+
+test: $(STAMP) chromium postgresql nginx
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

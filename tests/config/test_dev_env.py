@@ -1,6 +1,7 @@
 """A newcomer's first steps: after `make run`, the README's CLI lines work from a new shell."""
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,24 @@ def test_cli_lines_work_from_a_new_shell_after_the_first_make_run(tmp_path):
     listed = _new_shell(copy, "spapi", "authorizations", "--json")
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.strip() == "[]"
+
+
+def test_every_cli_line_of_the_readme_works_as_written(tmp_path):
+    copy = _checkout(tmp_path)
+    write_dev_env(copy)
+    lines = [
+        line.strip()
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.strip().startswith(".venv/bin/flask ")
+    ]
+    assert len(lines) >= 4
+    (copy / ".venv").symlink_to(Path(sys.executable).parent.parent)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(copy), "LANG": "C.UTF-8"}
+    for line in lines:
+        done = subprocess.run(
+            shlex.split(line), cwd=copy, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, (line, done.stdout[-1500:], done.stderr[-1500:])
 
 
 def test_make_run_never_overwrites_a_developers_own_env(tmp_path):

@@ -108,34 +108,10 @@ def test_the_environment_example_names_only_real_settings():
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     """A throw-away certificate and key for nginx -t (it opens the files it names)."""
-    from datetime import UTC
-    from datetime import datetime
-    from datetime import timedelta
+    import trustme
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "spapi.example.com")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
+    issued = trustme.CA().issue_cert("spapi.example.com")
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
+    issued.cert_chain_pems[0].write_to_path(str(cert_path))
+    issued.private_key_pem.write_to_path(str(key_path))
     return cert_path, key_path

@@ -1,11 +1,9 @@
-"""Administrator password hashes: scrypt or PBKDF2 in the ``method$salt$hash`` format that
-Werkzeug's ``generate_password_hash`` writes, so existing ``ADMIN_PASSWORD_HASH`` values keep
-working, with parameters too weak to resist guessing refused."""
+"""Administrator password hashes: Werkzeug's scrypt and PBKDF2 hashes (``method$salt$hash``),
+made and checked by ``werkzeug.security`` (a hashing library, no web framework), with this
+module's own policy on top: parameters too weak to resist guessing are refused."""
 
-import hashlib
-import hmac
-import secrets
-import string
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
 
 from auth.errors import InvalidInput
 
@@ -15,7 +13,6 @@ SCRYPT_DEFAULT = (2**15, 8, 1)
 # scrypt N >= 2^13 (with r=8) and PBKDF2-SHA256 >= 600,000 iterations; we keep the same spirit.
 SCRYPT_MIN_N = 2**14
 PBKDF2_MIN_ITERATIONS = {"sha256": 600_000, "sha512": 210_000}
-SALT_ALPHABET = string.ascii_letters + string.digits
 
 
 class WeakHash(InvalidInput):
@@ -24,9 +21,8 @@ class WeakHash(InvalidInput):
 
 def hash_password(password: str) -> str:
     """Return a salted scrypt hash for ``ADMIN_PASSWORD_HASH``."""
-    salt = "".join(secrets.choice(SALT_ALPHABET) for _ in range(16))
     n, r, p = SCRYPT_DEFAULT
-    return f"scrypt:{n}:{r}:{p}${salt}${_scrypt(password, salt, n, r, p)}"
+    return generate_password_hash(password, method=f"scrypt:{n}:{r}:{p}", salt_length=16)
 
 
 def check_hash_strength(password_hash: str) -> None:
@@ -39,19 +35,13 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         return False
     try:
-        method, args, salt, expected = _parse(password_hash)
+        _parse(password_hash)
     except WeakHash:  # a malformed or weak hash: refuse, never crash the log-in page
         return False
-    if method == "scrypt":
-        actual = _scrypt(password, salt, *args)
-    else:
-        actual = hashlib.pbkdf2_hmac(args[0], password.encode(), salt.encode(), args[1]).hex()
-    return hmac.compare_digest(actual, expected)
-
-
-def _scrypt(password: str, salt: str, n: int, r: int, p: int) -> str:
-    maxmem = 132 * n * r * p  # hashlib needs a little more than 128 * n * r * p
-    return hashlib.scrypt(password.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=maxmem).hex()
+    try:
+        return check_password_hash(password_hash, password)
+    except (ValueError, MemoryError):  # parameters the hashing library cannot run
+        return False
 
 
 def _parse(password_hash: str) -> tuple[str, tuple, str, str]:

@@ -7,21 +7,14 @@ made for this proxy alone, and forwards each request to the simulator's page for
 (``/simulator/<host><path>``). Other hosts are refused: nothing leaves the machine.
 """
 
-import datetime
 import http.client
 import http.server
-import ipaddress
 import ssl
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID
-from cryptography.x509.oid import NameOID
+import trustme
 
 from auth.config.marketplaces import catalog
 
@@ -42,70 +35,22 @@ def simulated_hosts() -> list[str]:
 def write_certificates(directory: Path) -> tuple[Path, Path, Path]:
     """Create a CA and a certificate for every simulated host; return (ca, cert, key) paths.
 
-    The CA's key is never written: nothing but this one certificate can ever be signed by it.
+    trustme makes both; the CA's key is never written: nothing but this one certificate can ever
+    be signed by it.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    now = datetime.datetime.now(datetime.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "spapi-auth simulator proxy CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    names = [x509.DNSName(h) for h in simulated_hosts()] + [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, LWA_HOST)]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName(names), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
+    authority = trustme.CA(organization_name="spapi-auth simulator proxy")
+    issued = authority.issue_cert(*simulated_hosts(), "127.0.0.1", common_name=LWA_HOST)
     ca_path, cert_path, key_path = (
         directory / "ca.pem",
         directory / "proxy-cert.pem",
         directory / "proxy-key.pem",
     )
-    ca_path.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    authority.cert_pem.write_to_path(str(ca_path))
+    for index, pem in enumerate(issued.cert_chain_pems):
+        pem.write_to_path(str(cert_path), append=index > 0)
     key_path.touch(mode=0o600)
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
+    issued.private_key_pem.write_to_path(str(key_path))
     return ca_path, cert_path, key_path
 
 

@@ -232,7 +232,7 @@ def main() -> int:
     install_libraries(workdir / "libraries")
     with live_simulator(workdir) as server:
         server.app.test_client().get("/simulator/")  # the simulator is created on first use
-        refresh = server.app.extensions["spapi_simulator"].self_authorize(SELLING_PARTNER)
+        refresh = server.app.extensions["spapi"].simulator.self_authorize(SELLING_PARTNER)
         proxy = SimulatorProxy(server.url, workdir / "proxy").start()
         try:
             results = run_matrix(server.url, CLIENT_ID, CLIENT_SECRET, refresh, workdir / "libraries", proxy)

@@ -55,11 +55,25 @@ class PostgresServer:
         scheme = "postgresql+psycopg" if driver else "postgresql"
         return f"{scheme}://postgres@/{database}?host={self.directory}"
 
-    def new_database(self) -> str:
-        """Create an empty database and return its SQLAlchemy URL."""
+    def new_database(self, template: str | None = None) -> str:
+        """Create a database (empty, or a copy of ``template``) and return its SQLAlchemy URL."""
         name = f"t{os.getpid()}_{next(_counter)}_{int(time.time() * 1000) % 100000}"
-        self.admin.execute(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self.admin.execute(f'CREATE DATABASE "{name}"{copy}')
         return self.url(name)
+
+    def migrated_template(self) -> str:
+        """Create a database at the newest migration to copy from; return its name."""
+        from sqlalchemy import create_engine
+
+        from auth.vault import schema
+
+        name = f"template_{os.getpid()}"
+        self.admin.execute(f'CREATE DATABASE "{name}"')
+        engine = create_engine(self.url(name))
+        schema.upgrade(engine)
+        engine.dispose()  # a template must have no connections when it is copied
+        return name
 
     def stop(self) -> None:
         """Stop the server and remove its files."""

@@ -23,7 +23,7 @@ def libraries(tmp_path_factory):
 
 def test_real_clients_through_the_token_service(simulator, tmp_path, libraries):
     simulator.app.test_client().get("/simulator/")
-    refresh = simulator.app.extensions["spapi_simulator"].self_authorize(PARTNER)
+    refresh = simulator.app.extensions["spapi"].simulator.self_authorize(PARTNER)
     services = simulator.app.extensions["spapi"]
     with services.sessions() as db:
         save_authorization(

@@ -18,7 +18,7 @@ from tests.helpers import authorizations
 def sim_runner(simulator):
     """A CLI runner for the live simulator app, and the simulated Amazon behind it."""
     requests.get(f"{simulator.url}/simulator/", timeout=10)
-    return simulator.app.test_cli_runner(), simulator.app.extensions["spapi_simulator"]
+    return simulator.app.test_cli_runner(), simulator.app.extensions["spapi"].simulator
 
 
 def invoke_json(runner, *args, input=None):

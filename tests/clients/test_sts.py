@@ -225,7 +225,7 @@ def test_signed_self_test_through_the_console(tmp_path, moto_sts):
 
     with live_simulator(tmp_path, SPAPI_ROLE_ARN=ROLE, SPAPI_STS_ENDPOINT_URL=moto_sts) as server:
         requests.get(f"{server.url}/simulator/", timeout=10)
-        refresh_token = server.app.extensions["spapi_simulator"].self_authorize("A1SIGNED00001")
+        refresh_token = server.app.extensions["spapi"].simulator.self_authorize("A1SIGNED00001")
         browser = live_login(server)
         assert (
             "Sign with the legacy IAM role" in browser.get(f"{server.url}/console/self-test", timeout=10).text

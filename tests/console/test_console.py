@@ -191,7 +191,7 @@ def test_delete_needs_confirmation(app, client, admin):
 
 def _simulated_refresh_token(server, spid="A1SELFTEST001"):
     requests.get(f"{server.url}/simulator/", timeout=10)
-    return server.app.extensions["spapi_simulator"].self_authorize(spid)
+    return server.app.extensions["spapi"].simulator.self_authorize(spid)
 
 
 def _post(browser, server, path, form_page=None, **form):
@@ -264,7 +264,7 @@ def test_revoked_stored_authorization_is_marked_for_reauthorization(simulator):
             workflow="self",
             refresh_token=refresh_token,
         )
-    simulator.app.extensions["spapi_simulator"].revoke(refresh_token)
+    simulator.app.extensions["spapi"].simulator.revoke(refresh_token)
     browser = live_login(simulator)
     page = _post(
         browser, simulator, f"/console/authorizations/{row.id}/test", form_page="/console/authorizations"
@@ -323,9 +323,8 @@ def test_a_lost_development_password_is_explained_on_the_login_page(app, client)
     assert "flask --app app spapi set-admin-password" in page and "ADMIN_PASSWORD_HASH" in page
 
 
-def test_the_uri_builder_has_a_plain_title_and_loads_its_script_once(client, admin):
-    admin.login()
-    page = client.get("/console/auth-url?marketplace=DE").get_data(as_text=True)
+def test_the_uri_builder_has_a_plain_title_and_loads_its_script_once(console):
+    page = console.get("/console/auth-url?marketplace=DE").get_data(as_text=True)
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "<" not in title and "Authorization URI" in title
     assert page.count("console.js") == 1

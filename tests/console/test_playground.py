@@ -32,7 +32,7 @@ def stored_seller(server, partner="A1PLAYGROUND01"):
     from auth.vault.store import save_authorization
 
     server.app.test_client().get("/simulator/")
-    refresh = server.app.extensions["spapi_simulator"].self_authorize(partner)
+    refresh = server.app.extensions["spapi"].simulator.self_authorize(partner)
     services = server.app.extensions["spapi"]
     with services.sessions() as db:
         row = save_authorization(

@@ -17,6 +17,7 @@ from auth.vault.models import OutboxEvent
 from auth.vault.models import utcnow
 from auth.vault.outbox import record_event
 from auth.vault.store import save_authorization
+from tests.factories import stored_authorization
 from tests.helpers import REFRESH_TOKEN
 
 ON_BOTH_DATABASES = True
@@ -303,10 +304,9 @@ def test_event_payloads_say_exactly_what_changed(app, runner, httpserver):
     ]
 
 
-def test_without_a_webhook_events_read_as_kept_not_pending(app, runner, client, admin):
-    stored(app, "A1KEPT")
+def test_without_a_webhook_events_read_as_kept_not_pending(app, runner, console):
+    stored_authorization(app, "A1KEPT")
     listed = runner.invoke(args=["spapi", "events"]).output
     assert "kept, no webhook configured" in listed and "\tpending\t" not in listed
-    admin.login()
-    page = client.get("/console/events").get_data(as_text=True)
+    page = console.get("/console/events").get_data(as_text=True)
     assert "kept, no webhook configured" in page

@@ -27,7 +27,7 @@ def test_logs_hold_no_secret_across_all_flows(simulator, caplog):
     seller.post(f"{base}{form['action']}", data={**form["fields"], "decision": "confirm"}, timeout=10)
     # A refused reuse of a state, and a cancelled flow.
     seller.get(f"{base}/oauth/redirect?state=" + "s" * 43, timeout=10)
-    amazon = simulator.app.extensions["spapi_simulator"]
+    amazon = simulator.app.extensions["spapi"].simulator
     refresh_token = amazon.self_authorize("A1LOGGING0001")
     # Console: self-test with a pasted token, a stored one, grantless.
     admin = live_login(simulator)

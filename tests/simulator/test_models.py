@@ -41,7 +41,7 @@ def lwa(server, **form):
 
 @pytest.fixture(scope="module")
 def seller_token(server):
-    refresh = server.app.extensions["spapi_simulator"].self_authorize(SELLER)
+    refresh = server.app.extensions["spapi"].simulator.self_authorize(SELLER)
     return lwa(server, grant_type="refresh_token", refresh_token=refresh)
 
 

@@ -32,7 +32,7 @@ def proxy(simulator, tmp_path):
 
 def test_real_clients_refresh_grantless_and_call_the_simulator(simulator, proxy, libraries):
     simulator.app.test_client().get("/simulator/")
-    refresh = simulator.app.extensions["spapi_simulator"].self_authorize(SELLING_PARTNER)
+    refresh = simulator.app.extensions["spapi"].simulator.self_authorize(SELLING_PARTNER)
     results = run_matrix(simulator.url, CLIENT_ID, CLIENT_SECRET, refresh, libraries, proxy)
     assert set(results) == {"python-amazon-sp-api", "amzn-sp-api", "requests-oauthlib"}
     for client, row in results.items():

@@ -151,7 +151,7 @@ def token(server, **form):
 
 def simulated(server):
     requests.get(f"{server.url}/simulator/", timeout=10)  # creates it on first use
-    return server.app.extensions["spapi_simulator"]
+    return server.app.extensions["spapi"].simulator
 
 
 def test_codes_work_once_and_only_for_their_redirect_uri(simulator):

@@ -1,6 +1,4 @@
-"""The app's one token service (built on first use from its services)."""
-
-from flask import current_app
+"""The app's one token service (built with the other services in ``create_app``)."""
 
 from auth.tokens.service import TokenService
 from web.shared.services import services
@@ -8,10 +6,4 @@ from web.shared.services import services
 
 def token_service() -> TokenService:
     """The app's token service."""
-    service = current_app.extensions.get("token_service")
-    if service is None:
-        svc = services()
-        service = current_app.extensions["token_service"] = TokenService(
-            svc.vault, svc.token_cache, svc.settings.spapi_url, sessions=svc.sessions
-        )
-    return service
+    return services().token_service

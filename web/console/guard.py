@@ -20,12 +20,12 @@ SESSION_KEY = "admin_session"
 
 def sessions() -> SessionStore:
     """The app's administrator session store."""
-    return current_app.extensions["admin_sessions"]
+    return services().admin_sessions
 
 
 def limiter() -> LoginLimiter:
     """The app's log-in limiter."""
-    return current_app.extensions["login_limiter"]
+    return services().login_limiter
 
 
 def device_cookie_name() -> str:
@@ -46,9 +46,6 @@ def is_administrator() -> bool:
 
 def init_guard(app: Flask, https: bool) -> None:
     """Require an administrator for every route outside the public flow, explainer and simulator."""
-    engine = app.extensions["spapi"].engine
-    app.extensions["login_limiter"] = LoginLimiter(engine)
-    app.extensions["admin_sessions"] = SessionStore(engine)
     app.config["DEVICE_COOKIE_NAME"] = "__Host-spapi-device" if https else "spapi_device"
 
     @app.context_processor

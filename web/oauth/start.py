@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from flask import abort
-from flask import current_app
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -85,9 +84,7 @@ def start_website_flow(key: str, account_type: str, invitation_id: int | None = 
             application_id,
             draft,
             client_id=settings.lwa_client_id,
-            registered=tuple(
-                u.strip() for u in current_app.config["SPAPI_SIMULATOR_REDIRECT_URIS"].split(",") if u.strip()
-            ),
+            registered=services().simulator.registration.redirect_uris if services().simulator else (),
         )
     sent = {
         "application_id": application_id,

@@ -1,4 +1,6 @@
-"""Per-app services (settings, database, vault, LWA client) and the per-request session."""
+"""The app's services, typed and built once in ``create_app`` (settings, database, vault, LWA,
+token service, limiter, sessions, the simulator), reached one way: ``services()``; and the
+per-request database session."""
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -20,6 +22,12 @@ from auth.config.settings import Settings
 from auth.oauth.evidence import EvidenceCollector
 from auth.oauth.redirects import CallbackAllowList
 from auth.oauth.redirects import CallbackTarget
+from auth.security.limiter import LoginLimiter
+from auth.security.sessions import SessionStore
+from auth.simulator.amazon import SimulatedAmazon
+from auth.simulator.grants import GrantStore
+from auth.simulator.records import Registration
+from auth.tokens.service import TokenService
 from auth.vault.client_secrets import ClientSecretStore
 from auth.vault.crypto import TokenVault
 from auth.vault.db import make_engine
@@ -53,8 +61,13 @@ class Services:
     client_secrets: ClientSecretStore
     raw_settings: dict[str, str]
     observed: dict[str, str]
+    token_service: TokenService
+    login_limiter: LoginLimiter
+    admin_sessions: SessionStore
     evidence: EvidenceCollector | None = None
     role_session: RoleSession | None = None
+    # The simulated Amazon (SPAPI_SIMULATOR=1 only); what it issues lives in the database.
+    simulator: SimulatedAmazon | None = None
 
 
 def callback_targets(settings: Settings) -> list[CallbackTarget]:
@@ -87,15 +100,20 @@ def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bo
     lwa = LwaClient(settings.lwa_token_url, settings.lwa_client_id, live_secrets)
     targets = callback_targets(settings)
     origins = sorted({f"{t.scheme}://{t.netloc}" for t in targets})
+    sessions = make_sessions(engine)
+    token_cache = AccessTokenCache(lwa, shared=SharedTokenStore(engine, vault))
     app.extensions["spapi"] = Services(
         settings=settings,
         engine=engine,
-        sessions=make_sessions(engine),
+        sessions=sessions,
         vault=vault,
         lwa=lwa,
         callback_allow_list=CallbackAllowList(targets, settings.application_id),
         consent_origins=tuple(origins),
-        token_cache=AccessTokenCache(lwa, shared=SharedTokenStore(engine, vault)),
+        token_cache=token_cache,
+        token_service=TokenService(vault, token_cache, settings.spapi_url, sessions=sessions),
+        login_limiter=LoginLimiter(engine),
+        admin_sessions=SessionStore(engine),
         client_secrets=client_secrets,
         # The doctor reads these raw values; they never reach a page (secrets are fingerprinted).
         raw_settings={k: str(v) for k, v in values.items() if k.startswith(SETTING_PREFIXES)},
@@ -106,8 +124,25 @@ def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bo
         )
         if settings.role_arn
         else None,
+        simulator=_simulated_amazon(settings, engine, values) if settings.simulator else None,
     )
     app.teardown_appcontext(close_db)
+
+
+def _simulated_amazon(settings: Settings, engine: Engine, values: dict[str, str]) -> SimulatedAmazon:
+    """The simulator's Amazon, registered as the settings describe the app."""
+    uris = values.get("SPAPI_SIMULATOR_REDIRECT_URIS") or settings.redirect_uri
+    return SimulatedAmazon(
+        Registration(
+            application_id=settings.application_id,
+            status=values.get("SPAPI_SIMULATOR_APP_STATUS") or settings.app_status,
+            client_id=settings.lwa_client_id,
+            client_secret=settings.lwa_client_secret,
+            redirect_uris=tuple(u.strip() for u in uris.split(",") if u.strip()),
+            login_uri=settings.login_uri,
+        ),
+        GrantStore(engine),
+    )
 
 
 def services() -> Services:

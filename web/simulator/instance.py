@@ -3,36 +3,19 @@
 from urllib.parse import urlencode
 
 from flask import abort
-from flask import current_app
 
 from auth.config.marketplaces import catalog
 from auth.simulator.amazon import SimulatedAmazon
-from auth.simulator.grants import GrantStore
-from auth.simulator.records import Registration
 from web.shared.services import services
 
 MAX_FIELD = 2048
 
 
 def amazon() -> SimulatedAmazon:
-    """Return the app's simulated Amazon, created on first use from the app's settings."""
-    simulated = current_app.extensions.get("spapi_simulator")
+    """Return the app's simulated Amazon (built with the other services)."""
+    simulated = services().simulator
     if simulated is None:
-        settings = services().settings
-        uris = tuple(
-            u.strip() for u in current_app.config["SPAPI_SIMULATOR_REDIRECT_URIS"].split(",") if u.strip()
-        )
-        simulated = current_app.extensions["spapi_simulator"] = SimulatedAmazon(
-            Registration(
-                application_id=settings.application_id,
-                status=current_app.config["SPAPI_SIMULATOR_APP_STATUS"],
-                client_id=settings.lwa_client_id,
-                client_secret=settings.lwa_client_secret,
-                redirect_uris=uris,
-                login_uri=settings.login_uri,
-            ),
-            GrantStore(services().engine),
-        )
+        abort(404, "The simulator is off (SPAPI_SIMULATOR).")
     return simulated
 
 

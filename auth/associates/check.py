@@ -59,8 +59,8 @@ def run_check(db: Session, checker: Checker, row: AssociatesCredential, asin: st
     """
     started = throttle.claim(db, row.id, checker.cooldown)
     try:
-        report = _steps(db, checker, row, (asin or DEFAULT_ASIN).strip().upper())
         row.last_checked_at = utcnow()
+        report = _steps(db, checker, row, (asin or DEFAULT_ASIN).strip().upper())
         row.last_result = report["result"]
         row.last_report = json.dumps(report)
         db.commit()
@@ -97,7 +97,7 @@ def _steps(db: Session, checker: Checker, row: AssociatesCredential, asin: str) 
             "status": "fail" if errors else ("warn" if findings else "pass"),
             "findings": [f.as_dict() for f in findings],
             "elapsed_ms": round((time.time() - began) * 1000, 1),
-            "message": errors[0].message if errors else "The fields agree with each other.",
+            "message": (errors or findings)[0].message if findings else "The fields agree with each other.",
         }
     )
     if errors:

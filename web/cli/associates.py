@@ -1,6 +1,7 @@
 """flask spapi associates: Amazon Associates credentials (add, list, delete, check)."""
 
 import json
+import sys
 
 import click
 from flask.cli import with_appcontext
@@ -58,7 +59,7 @@ def _read_secret(value: str | None, option: str, label: str, as_json: bool) -> s
         fail(
             f"{option} takes only '-': send the secret on stdin (a secret in argv stays in history)", as_json
         )
-    return click.get_text_stream("stdin").read().strip()
+    return sys.stdin.read().strip()
 
 
 @associates_group.command("add")

@@ -48,7 +48,9 @@ def claim(db: Session, credential_id: int, cooldown: float, now: float | None = 
     row = db.get(table, credential_id)
     db.refresh(row)
     running = bool(row.busy_until and row.busy_until > now)
-    ready = max(row.busy_until if running else now, (row.check_started_at or now) + cooldown)
+    # A running check takes a second or two (its claim's HOLD is only a crash guard), then
+    # the cool-down counts from its start.
+    ready = max(now + 1 if running else now, (row.check_started_at or now) + cooldown)
     raise Wait(max(1, math.ceil(ready - now)), running)
 
 

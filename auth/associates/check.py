@@ -115,14 +115,17 @@ def _steps(db: Session, checker: Checker, row: AssociatesCredential, asin: str) 
                 return _report(row, steps, "token", outcome_of(code, status, version.kind), code)
             token = got.token
         throttle.reserve_call(db, row.id)
-        if token is not None:
-            response, record = creators_get_items(
-                checker.route, token, row.version, store, row.partner_tag, asin, hide=hide
-            )
-        else:
-            response, record = paapi_get_items(
-                checker.route, secrets.key_id, secrets.secret, store, row.partner_tag, asin
-            )
+        try:
+            if token is not None:
+                response, record = creators_get_items(
+                    checker.route, token, row.version, store, row.partner_tag, asin, hide=hide
+                )
+            else:
+                response, record = paapi_get_items(
+                    checker.route, secrets.key_id, secrets.secret, store, row.partner_tag, asin
+                )
+        finally:
+            throttle.after_call(db, row.id)
     except Unreachable as error:
         steps.append({"name": "call" if len(steps) > 1 else "token", "status": "fail", "message": str(error)})
         return _report(row, steps, steps[-1]["name"], UNREACHABLE)

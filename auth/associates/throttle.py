@@ -91,3 +91,18 @@ def reserve_call(db: Session, credential_id: int, sleep=time.sleep) -> float:
             if slot > now:
                 sleep(slot - now)
             return slot
+
+
+def after_call(db: Session, credential_id: int) -> None:
+    """Count the spacing from the answer too: the next call waits a full interval after this
+    one ended, so a slow network cannot bunch two arrivals at Amazon into one second."""
+    table = AssociatesCredential
+    earliest = time.time() + INTERVAL
+    db.execute(
+        update(table)
+        .where(table.id == credential_id)
+        .where(or_(table.next_call_at.is_(None), table.next_call_at < earliest))
+        .values(next_call_at=earliest)
+        .execution_options(synchronize_session=False)
+    )
+    db.commit()

@@ -34,9 +34,10 @@ def json_of(output: str):
     return json.loads(output[start:])
 
 
-def add_account(app, name: str, version: str | None = None, **extra) -> int:
-    """Store a rehearsal account through ``flask spapi associates add``; return its ID."""
-    key = app.extensions["spapi"].settings.secret_key
+def add_account(app, name: str, version: str | None = None, simulator_key: str | None = None, **extra) -> int:
+    """Store a rehearsal account through ``flask spapi associates add``; return its ID
+    (``simulator_key``: the secret key of the simulator it will be checked against)."""
+    key = simulator_key or app.extensions["spapi"].settings.secret_key
     args, secret = account_fields(key, name, version)
     for option, value in extra.items():
         args += [f"--{option.replace('_', '-')}", value]

@@ -105,8 +105,10 @@ def _version_findings(version: str | None, store) -> list[Finding]:
                 "error",
                 "version",
                 f"Version {version} is for the {known.region} region, but {store.code} is in {store.region}.",
-                f"A credential works only in its region: use a {store.region} credential (version {right}) "
-                f"from the {store.code} Associates Central, or choose a {known.region} marketplace.",
+                f"A credential works only in its region: use a credential of the {store.region} region "
+                f"(version {right}) "
+                f"from the {store.code} Associates Central, or choose a marketplace of the {known.region} "
+                f"region.",
             )
         ]
     return []

@@ -59,8 +59,8 @@ def run_check(db: Session, checker: Checker, row: AssociatesCredential, asin: st
     """
     started = throttle.claim(db, row.id, checker.cooldown)
     try:
-        row.last_checked_at = utcnow()
         report = _steps(db, checker, row, (asin or DEFAULT_ASIN).strip().upper())
+        row.last_checked_at = utcnow()
         row.last_result = report["result"]
         row.last_report = json.dumps(report)
         db.commit()

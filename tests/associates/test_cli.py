@@ -213,3 +213,25 @@ def test_bad_asin_and_unknown_credential(associates_server):
     assert bad.exit_code == 1 and json_of(bad.output)["field"] == "asin"
     assert check(app, 999).exit_code == 1
     assert calls_of(app, "creators-ok") == []
+
+
+def test_secrets_never_reach_the_logs_or_the_audit_trail(associates_server, caplog):
+    import logging
+
+    from sqlalchemy import select
+
+    from auth.vault.models import AuditEvent
+
+    app = associates_server.app
+    caplog.set_level(logging.DEBUG)
+    for name in ("creators-basic-only", "InvalidSignature"):
+        credential = add_account(app, name)
+        check(app, credential, "--json")
+        key_id, secret = sim.credentials(app.extensions["spapi"].settings.secret_key, sim.BY_NAME[name])
+        with app.extensions["spapi"].sessions() as db:
+            events = list(db.scalars(select(AuditEvent)))
+        assert "associates_checked" in {e.action for e in events}
+        trail = " ".join(e.detail for e in events)
+        for text in (caplog.text, trail):
+            assert secret not in text and key_id not in text
+    assert "getItems" in caplog.text or "getitems" in caplog.text  # the requests were logged

@@ -57,6 +57,10 @@ def check(credential_id: int):
         return _error("unavailable", "The database is unavailable; try again shortly.", 503, 5)
     response = jsonify(report)
     response.headers["Cache-Control"] = "no-store"
+    if report["kind"] == "unreachable":
+        # Amazon did not answer: an upstream outage, with the same report as the body.
+        response.status_code = 503
+        response.headers["Retry-After"] = "30"
     return response
 
 

@@ -56,10 +56,12 @@ def run_check(db: Session, checker: Checker, row: AssociatesCredential, asin: st
     """Run the check once (fleet-wide one at a time) and store its masked result.
 
     :raises throttle.Wait: another check runs or ran within the cool-down.
+    :raises VaultError: the configured keys cannot open the stored credential.
     """
+    secrets = open_secrets(checker.vault, row)  # before the claim: an unreadable row costs no turn
     started = throttle.claim(db, row.id, checker.cooldown)
     try:
-        report = _steps(db, checker, row, (asin or DEFAULT_ASIN).strip().upper())
+        report = _steps(db, checker, row, secrets, (asin or DEFAULT_ASIN).strip().upper())
         row.last_checked_at = utcnow()
         row.last_result = report["result"]
         row.last_report = json.dumps(report)
@@ -74,8 +76,7 @@ def last_report(row: AssociatesCredential) -> dict | None:
     return json.loads(row.last_report) if row.last_report else None
 
 
-def _steps(db: Session, checker: Checker, row: AssociatesCredential, asin: str) -> dict:
-    secrets = open_secrets(checker.vault, row)
+def _steps(db: Session, checker: Checker, row: AssociatesCredential, secrets, asin: str) -> dict:
     store = marketplace(row.marketplace)
     steps = []
     began = time.time()
@@ -129,6 +130,11 @@ def _steps(db: Session, checker: Checker, row: AssociatesCredential, asin: str) 
     except Unreachable as error:
         steps.append({"name": "call" if len(steps) > 1 else "token", "status": "fail", "message": str(error)})
         return _report(row, steps, steps[-1]["name"], UNREACHABLE)
+    if response.status_code == 401 and token is not None:
+        # A cached token Amazon no longer takes (revoked, credential replaced): the next check
+        # asks for a new one instead of failing with it for the rest of its hour.
+        row.token_sealed, row.token_expires_at = None, None
+        db.commit()
     return _call_report(row, steps, response, record, asin)
 
 

@@ -12,6 +12,7 @@ from auth.associates.regions import MARKETPLACES
 from auth.associates.regions import VERSIONS
 from auth.associates.regions import marketplace
 from auth.vault.crypto import TokenVault
+from auth.vault.crypto import VaultError
 from auth.vault.crypto import fingerprint
 from auth.vault.models import AssociatesCredential
 from auth.vault.models import utcnow
@@ -151,3 +152,18 @@ def describe(row: AssociatesCredential) -> dict:
         "last_checked_at": row.last_checked_at.isoformat() if row.last_checked_at else None,
         "last_result": row.last_result,
     }
+
+
+def rotate_credentials(db: Session, vault: TokenVault) -> tuple[int, list[int]]:
+    """Re-encrypt every stored credential under the newest key (for ``rotate-keys``); cached
+    tokens are dropped instead, as they live an hour. Return the count and unreadable IDs."""
+    rotated, unreadable = 0, []
+    for row in list_credentials(db):
+        try:
+            row.sealed = vault.rotate(row.sealed)
+            rotated += 1
+        except VaultError:
+            unreadable.append(row.id)
+        row.token_sealed, row.token_expires_at = None, None
+    db.commit()
+    return rotated, unreadable

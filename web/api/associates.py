@@ -12,8 +12,8 @@ from auth.associates.throttle import Wait
 from auth.security.api_keys import split_bearer
 from auth.tokens.service import ServiceError
 from auth.vault import audit
+from auth.vault.crypto import VaultError
 from web.api.service import token_service
-from web.api.v1 import _error
 from web.shared.associates import checker
 from web.shared.services import get_db
 
@@ -50,6 +50,11 @@ def check(credential_id: int):
     except Wait as wait:
         db.rollback()
         return _error("wait", str(wait), 429, wait.seconds, wait_seconds=wait.seconds)
+    except VaultError:
+        db.rollback()
+        return _error(
+            "unreadable", f"Credential {credential_id} cannot be decrypted with the configured keys.", 409
+        )
     except ValueError as error:
         return _error("invalid_request", str(error), 400)
     except SQLAlchemyError:
@@ -61,6 +66,18 @@ def check(credential_id: int):
         # Amazon did not answer: an upstream outage, with the same report as the body.
         response.status_code = 503
         response.headers["Retry-After"] = "30"
+    return response
+
+
+def _error(code: str, message: str, status: int, retry_after: int | None = None, **extra):
+    """An error in the JSON API's shape, ``{"error": {"code", "message", ...}}``."""
+    response = jsonify(error={"code": code, "message": message, **extra})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="spapi-auth"'
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(max(1, int(retry_after)))
     return response
 
 

@@ -17,6 +17,7 @@ from auth.associates.credentials import get_credential
 from auth.associates.credentials import list_credentials
 from auth.associates.throttle import Wait
 from auth.vault import audit
+from auth.vault.crypto import VaultError
 from web.cli.output import emit
 from web.cli.output import emit_one
 from web.cli.output import fail
@@ -156,6 +157,11 @@ def check_command(credential_id, asin, as_json) -> None:
                 as_json, {"result": "WAIT", "wait_seconds": wait.seconds, "message": str(wait)}, str(wait)
             )
             raise SystemExit(2) from None
+        except VaultError:
+            fail(
+                f"credential {credential_id} cannot be decrypted with TOKEN_ENCRYPTION_KEYS: add it again",
+                as_json,
+            )
         audit.record(
             db, "cli", "associates_checked", credential=row.id, result=report["result"], code=report["code"]
         )

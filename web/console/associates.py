@@ -1,11 +1,13 @@
 """Associates credentials in the console: the list (fingerprints only), a form that stores one
 (its secret never shown again), deletion, and the check with each step laid out."""
 
+from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from sqlalchemy.exc import SQLAlchemyError
 
 from auth.associates.check import last_report
 from auth.associates.check import run_check
@@ -21,9 +23,15 @@ from auth.associates.regions import MARKETPLACES
 from auth.associates.regions import VERSIONS
 from auth.associates.throttle import Wait
 from auth.vault import audit
+from auth.vault.crypto import VaultError
 from web.shared.associates import checker
 from web.shared.services import get_db
 from web.shared.services import services
+
+UNREADABLE = (
+    "Credential {} cannot be decrypted with the configured TOKEN_ENCRYPTION_KEYS (its key was "
+    "removed before rotate-keys ran): delete it and add it again."
+)
 
 
 def associates():
@@ -51,6 +59,12 @@ def check(credential_id: int):
         report = run_check(get_db(), checker(), row, asin)
     except Wait as wait:
         return _page(wait=wait, report=last_report(row)), 429
+    except VaultError:
+        get_db().rollback()
+        return _page(error=UNREADABLE.format(credential_id)), 409
+    except SQLAlchemyError:
+        get_db().rollback()
+        abort(503, "The database is unavailable; try again in a few seconds.")
     audit.record(
         get_db(),
         "admin:console",

@@ -64,6 +64,7 @@ def run_check(db: Session, checker: Checker, row: AssociatesCredential, asin: st
         report = _steps(db, checker, row, secrets, (asin or DEFAULT_ASIN).strip().upper())
         row.last_checked_at = utcnow()
         row.last_result = report["result"]
+        report["credential"] = describe(row)  # with this check's time and result
         row.last_report = json.dumps(report)
         db.commit()
         return report
@@ -104,6 +105,7 @@ def _steps(db: Session, checker: Checker, row: AssociatesCredential, secrets, as
     if errors:
         return _report(row, steps, "consistency", Outcome(None, "credential", errors[0].fix))
     hide = (secrets.key_id, secrets.secret)
+    stage = "token" if row.api == "creators" else "call"
     try:
         token = None
         if row.api == "creators":
@@ -114,7 +116,7 @@ def _steps(db: Session, checker: Checker, row: AssociatesCredential, secrets, as
                 code = error_code(got.response) if got.response is not None else None
                 status = got.response.status_code if got.response is not None else 0
                 return _report(row, steps, "token", outcome_of(code, status, version.kind), code)
-            token = got.token
+            token, stage = got.token, "call"
         throttle.reserve_call(db, row.id)
         try:
             if token is not None:
@@ -128,8 +130,8 @@ def _steps(db: Session, checker: Checker, row: AssociatesCredential, secrets, as
         finally:
             throttle.after_call(db, row.id)
     except Unreachable as error:
-        steps.append({"name": "call" if len(steps) > 1 else "token", "status": "fail", "message": str(error)})
-        return _report(row, steps, steps[-1]["name"], UNREACHABLE)
+        steps.append({"name": stage, "status": "fail", "message": str(error)})
+        return _report(row, steps, stage, UNREACHABLE)
     if response.status_code == 401 and token is not None:
         # A cached token Amazon no longer takes (revoked, credential replaced): the next check
         # asks for a new one instead of failing with it for the rest of its hour.

@@ -30,7 +30,7 @@ class TokenResult:
     source: str = "amazon"  # amazon, cache
     auth_form: str | None = None
     exchanges: list = field(default_factory=list)
-    response = None  # the last refusal, for its error code
+    response: object = None  # the last refusal (a requests.Response), for its error code
 
 
 def _owner(row: AssociatesCredential) -> str:

@@ -66,3 +66,15 @@ def test_simulated_token_endpoints_refuse_unknown_hosts_and_clients(simulator):
     assert refused.status_code == 401 and refused.json()["error"] == "invalid_client"
     no_token = requests.post(f"{base}/creatorsapi.amazon/catalog/v1/getItems", json={}, timeout=10)
     assert no_token.status_code == 401
+
+
+def test_pa_api_unreachable_fails_at_the_call_step(tmp_path):
+    with live_simulator(tmp_path, SPAPI_ASSOCIATES_URL="http://127.0.0.1:9") as server:
+        credential = add_account(server.app, "paapi-ok")
+        result = server.app.test_cli_runner().invoke(
+            args=["spapi", "associates", "check", str(credential), "--json"]
+        )
+        report = json_of(result.output)
+        assert result.exit_code == 2
+        assert [s["name"] for s in report["steps"]] == ["consistency", "call"]
+        assert report["failed_step"] == "call" and report["credential"]["last_result"] == "FAIL"

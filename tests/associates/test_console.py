@@ -74,7 +74,7 @@ def test_malformed_fields_are_named_and_the_secret_is_not_echoed(associates_serv
     answer = post_form(browser, f"{associates_server.url}/console/associates", **form)
     assert answer.status_code == 400
     assert f"Cannot store the credential: {field}:" in text_of(answer.text)
-    assert secret not in answer.text
+    assert secret not in answer.text and form["key_id"] not in answer.text  # neither is echoed
 
 
 def test_unknown_credential_and_bad_asin(associates_server):
@@ -84,6 +84,16 @@ def test_unknown_credential_and_bad_asin(associates_server):
     assert post_form(browser, f"{base}/999/check", base).status_code == 404
     bad = post_form(browser, f"{base}/{credential}/check", base, asin="nope")
     assert bad.status_code == 400 and "ASIN" in text_of(bad.text)
+    assert post_form(browser, f"{base}/{credential}/check", base).status_code == 200
+    last = browser.get(f"{base}?show={credential}", timeout=10).text
+    assert "PASS: every step worked." in text_of(last)  # the last result stays on the page
+
+
+def test_the_explainer_says_not_eligible_is_not_a_credential_error(associates_server):
+    import requests
+
+    page = requests.get(f"{associates_server.url}/explain/creators-AssociateNotEligible", timeout=10)
+    assert page.status_code == 200 and "not a credential error" in page.text
 
 
 def test_the_console_needs_the_administrator(associates_server):

@@ -132,10 +132,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Machine endpoints, as on Amazon: clients authenticate with tokens, not form tokens.
         csrf.exempt(simulator.lwa.token_endpoint)
         csrf.exempt(simulator.spapi.operation)
-        for view in (simulator.associates.cognito_token, simulator.associates.lwa_token):
+        for view in simulator.associates.MACHINE_ENDPOINTS:
             csrf.exempt(view)
-        csrf.exempt(simulator.associates.get_items)
-        csrf.exempt(simulator.associates.paapi_get_items)
     return app
 
 

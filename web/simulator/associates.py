@@ -103,3 +103,7 @@ def paapi_get_items(host: str):
         _secret_key(), _book(), request.method, request.path, headers, request.get_data(), regions[host]
     )
     return jsonify(answer), status
+
+
+# Called by the check as Amazon's endpoints are: with credentials or tokens, not form tokens.
+MACHINE_ENDPOINTS = (cognito_token, lwa_token, get_items, paapi_get_items)

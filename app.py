@@ -135,6 +135,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Machine endpoints, as on Amazon: clients authenticate with tokens, not form tokens.
         csrf.exempt(simulator.lwa.token_endpoint)
         csrf.exempt(simulator.spapi.operation)
+        for view in simulator.associates.MACHINE_ENDPOINTS:
+            csrf.exempt(view)
     return app
 
 

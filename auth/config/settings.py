@@ -75,6 +75,10 @@ class Settings:
     webhook_secret: str | None = None
     # The simulator keeps an old client secret working this long after a rotation.
     simulator_old_secret_seconds: int = 7 * 24 * 3600
+    # Associates checks: every Amazon call goes to this base URL + /<host><path> (a stand-in).
+    associates_url: str | None = None
+    # Seconds after a check of one credential starts during which another is refused ("wait").
+    associates_cooldown: int = 10
 
     @property
     def draft(self) -> bool:
@@ -196,7 +200,7 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
         trust_proxy_hops=check_proxy_hops(values.get("TRUST_PROXY_HOPS")),
         states_per_minute=check_count("SPAPI_STATES_PER_MINUTE", values.get("SPAPI_STATES_PER_MINUTE"), 30),
     )
-    settings = replace(settings, **_lifecycle(values))
+    settings = replace(settings, **_lifecycle(values), **_associates(values))
     check_secret_key(settings.secret_key)
     token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)
     return replace(settings, lwa_token_url=check_url("LWA_TOKEN_URL", token_url))
@@ -220,5 +224,16 @@ def _lifecycle(values: Mapping[str, str]) -> dict:
             "SPAPI_SIMULATOR_OLD_SECRET_SECONDS",
             values.get("SPAPI_SIMULATOR_OLD_SECRET_SECONDS"),
             7 * 24 * 3600,
+        ),
+    }
+
+
+def _associates(values: Mapping[str, str]) -> dict:
+    """The Associates credential check's settings."""
+    url = str(values.get("SPAPI_ASSOCIATES_URL") or "").strip().rstrip("/") or None
+    return {
+        "associates_url": check_url("SPAPI_ASSOCIATES_URL", url) if url else None,
+        "associates_cooldown": check_count(
+            "SPAPI_ASSOCIATES_COOLDOWN", values.get("SPAPI_ASSOCIATES_COOLDOWN"), 10
         ),
     }

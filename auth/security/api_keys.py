@@ -22,7 +22,9 @@ from auth.vault.crypto import digest
 from auth.vault.models import ApiKey
 from auth.vault.models import utcnow
 
-OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless")
+OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless", "associates")
+# Associates checks are another product's credentials: a key gets them only when named.
+DEFAULT_OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless")
 ID_PREFIX = "spak_"
 DEFAULT_RATE = 600  # requests a minute
 MAX_LABEL = 100
@@ -72,7 +74,7 @@ def create_key(
     bad = [p for p in partners if not SELLING_PARTNER_ID_RE.fullmatch(p)]
     if bad:
         raise ValueError(f"not a selling partner ID: {bad[0][:40]}")
-    operations = list(dict.fromkeys(operations or OPERATIONS))
+    operations = list(dict.fromkeys(operations or DEFAULT_OPERATIONS))
     unknown = [o for o in operations if o not in OPERATIONS]
     if unknown:
         raise ValueError(f"unknown operation {unknown[0][:40]}; use {', '.join(OPERATIONS)}")

@@ -248,6 +248,7 @@ def test_the_openapi_description_is_valid_and_names_every_route(client):
         "/api/v1/access-tokens",
         "/api/v1/restricted-data-tokens",
         "/api/v1/grantless-tokens",
+        "/api/v1/associates/{credential_id}/check",
         "/api/lwa/o2/token",
     }
 

@@ -4,12 +4,14 @@ and a small JSON API with bearer API keys, described by an OpenAPI document.
 Routes:
 - ``POST /api/lwa/o2/token``: LWA's token endpoint, answered from the vault.
 - ``GET /api/v1/authorizations``, ``POST /api/v1/access-tokens``,
-  ``POST /api/v1/restricted-data-tokens``, ``POST /api/v1/grantless-tokens``.
+  ``POST /api/v1/restricted-data-tokens``, ``POST /api/v1/grantless-tokens``,
+  ``POST /api/v1/associates/<id>/check``.
 - ``GET /api/v1/openapi.json``.
 """
 
 from flask import Blueprint
 
+from web.api import associates
 from web.api import lwa
 from web.api import v1
 
@@ -22,5 +24,6 @@ def create_blueprint() -> Blueprint:
     bp.add_url_rule("/v1/access-tokens", view_func=v1.access_tokens, methods=["POST"])
     bp.add_url_rule("/v1/restricted-data-tokens", view_func=v1.restricted_data_tokens, methods=["POST"])
     bp.add_url_rule("/v1/grantless-tokens", view_func=v1.grantless_tokens, methods=["POST"])
+    bp.add_url_rule("/v1/associates/<int:credential_id>/check", view_func=associates.check, methods=["POST"])
     bp.add_url_rule("/v1/openapi.json", view_func=v1.openapi, methods=["GET"])
     return bp

@@ -34,15 +34,19 @@ def doctor_command(as_json) -> None:
 @with_appcontext
 def rotate_keys_command(as_json) -> None:
     """Re-encrypt every stored token under the newest TOKEN_ENCRYPTION_KEYS key."""
+    from auth.associates.credentials import rotate_credentials
     from auth.vault.rotation import rotate_all
 
     svc = services()
     with svc.sessions() as db:
         report = rotate_all(db, svc.vault)
+        associates_rotated, associates_unreadable = rotate_credentials(db, svc.vault)
     data = {
         "rotated": report.rotated,
         "unreadable": [{"selling_partner_id": s, "region": r} for s, r in report.unreadable],
     }
+    if associates_rotated or associates_unreadable:  # the document is unchanged without any
+        data.update(associates_rotated=associates_rotated, associates_unreadable=associates_unreadable)
     if as_json:
         click.echo(json.dumps(data, indent=2))
     else:
@@ -51,9 +55,11 @@ def rotate_keys_command(as_json) -> None:
             click.echo(
                 f"Cannot decrypt {spid} in {region} with any configured key: it needs re-authorization."
             )
-        if not report.unreadable:
+        for credential in associates_unreadable:
+            click.echo(f"Cannot decrypt Associates credential {credential}: delete it and add it again.")
+        if not report.unreadable and not associates_unreadable:
             click.echo("You can now remove the older keys from TOKEN_ENCRYPTION_KEYS.")
-    if report.unreadable:
+    if report.unreadable or associates_unreadable:
         raise SystemExit(1)
 
 

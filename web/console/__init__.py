@@ -6,6 +6,7 @@ Each page lives in the module named after it; this file is the route table.
 from flask import Blueprint
 
 from web.console import api_keys
+from web.console import associates
 from web.console import authorizations
 from web.console import dashboard
 from web.console import grantless
@@ -56,6 +57,13 @@ def create_blueprint() -> Blueprint:
     bp.add_url_rule("/self-test/token", "playground_token", playground.step_token, methods=["POST"])
     bp.add_url_rule("/self-test/rdt", "playground_rdt", playground.step_rdt, methods=["POST"])
     bp.add_url_rule("/self-test/call", "playground_call", playground.step_call, methods=["POST"])
+    bp.add_url_rule("/associates", view_func=associates.associates, methods=["GET", "POST"])
+    bp.add_url_rule(
+        "/associates/<int:credential_id>/check", "associates_check", associates.check, methods=["POST"]
+    )
+    bp.add_url_rule(
+        "/associates/<int:credential_id>/delete", "associates_delete", associates.delete, methods=["POST"]
+    )
     bp.add_url_rule("/grantless", view_func=grantless.grantless, methods=["GET", "POST"])
     bp.add_url_rule("/legacy", view_func=grantless.legacy, methods=["GET", "POST"])
     return bp

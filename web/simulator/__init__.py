@@ -8,6 +8,7 @@ follows lives in ``auth.simulator``.
 from flask import Blueprint
 
 from auth.config.settings import SIMULATOR_PATH
+from web.simulator import associates
 from web.simulator import consent
 from web.simulator import lwa
 from web.simulator import spapi
@@ -33,6 +34,15 @@ def create_blueprint() -> Blueprint:
     bp.add_url_rule(CONFIRM, view_func=consent.confirm, methods=["GET"])
     bp.add_url_rule(TOKEN, view_func=lwa.token_endpoint, methods=["POST"])
     bp.add_url_rule("/self-authorize", view_func=lwa.self_authorize, methods=["GET", "POST"])
+    bp.add_url_rule("/associates/", "associates_index", associates.index, methods=["GET"])
+    bp.add_url_rule("/associates/<host>/oauth2/token", view_func=associates.cognito_token, methods=["POST"])
+    bp.add_url_rule("/associates/<host>/auth/o2/token", view_func=associates.lwa_token, methods=["POST"])
+    bp.add_url_rule(
+        "/associates/creatorsapi.amazon/catalog/v1/getItems", view_func=associates.get_items, methods=["POST"]
+    )
+    bp.add_url_rule(
+        "/associates/<host>/paapi5/getitems", view_func=associates.paapi_get_items, methods=["POST"]
+    )
     bp.add_url_rule(
         "/<host>/vendor/orders/v1/purchaseOrders", view_func=spapi.vendor_purchase_orders, methods=["GET"]
     )

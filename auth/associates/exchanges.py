@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import requests
 
 from auth.clients.exchange import record_exchange
+from auth.errors import Unavailable
 from auth.vault.crypto import fingerprint
 
 TIMEOUT = 10
@@ -27,8 +28,10 @@ def router(base: str | None):
     return route
 
 
-class Unreachable(Exception):
+class Unreachable(Unavailable):
     """No HTTP answer (refused, timed out, TLS failure)."""
+
+    kind = "upstream_unreachable"
 
 
 def send(method: str, url: str, *, hide: tuple[str, ...] = (), **kwargs) -> tuple[requests.Response, dict]:

@@ -8,6 +8,7 @@ from sqlalchemy import or_
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from auth.errors import AppError
 from auth.vault.models import AssociatesCredential
 
 # Seconds between calls: Amazon allows about one request a second per account; the tenth
@@ -16,14 +17,18 @@ INTERVAL = 1.1
 HOLD = 60.0  # a claim lapses after this long, so a crashed worker cannot block the credential
 
 
-class Wait(Exception):
+class Wait(AppError):
     """Another check of this credential runs or ran too recently; retry in ``seconds``."""
+
+    status = 429
+    kind = "rate_limited"
 
     def __init__(self, seconds: int, running: bool):
         reason = "A check of this credential is running" if running else "This credential was just checked"
         super().__init__(f"{reason}: wait {seconds} s before checking it again.")
         self.seconds = seconds
         self.running = running
+        self.retry_after = float(seconds)
 
 
 def claim(db: Session, credential_id: int, cooldown: float, now: float | None = None) -> float:
@@ -47,6 +52,8 @@ def claim(db: Session, credential_id: int, cooldown: float, now: float | None = 
         return now
     row = db.get(table, credential_id)
     db.refresh(row)
+    # Another worker's claim may have started after this one read the clock.
+    now = max(now, row.check_started_at or now)
     running = bool(row.busy_until and row.busy_until > now)
     # A running check takes a second or two (its claim's HOLD is only a crash guard), then
     # the cool-down counts from its start.

@@ -1,7 +1,7 @@
 """The consent request sent with each state, so the Redirect URI can compare what came back.
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0007"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

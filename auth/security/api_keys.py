@@ -21,7 +21,7 @@ from auth.vault.crypto import digest
 from auth.vault.models import ApiKey
 from auth.vault.models import utcnow
 
-OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless")
+OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless", "connect")
 ID_PREFIX = "spak_"
 DEFAULT_RATE = 600  # requests a minute
 MAX_LABEL = 100

@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from web.cli import admin
 from web.cli import api_keys
 from web.cli import authorizations
+from web.cli import connect
 from web.cli import database
 from web.cli import explain
 from web.cli import flow
@@ -35,6 +36,7 @@ COMMANDS = (
     lifecycle.notifications_group,
     lifecycle.due_command,
     lifecycle.events_group,
+    connect.reauthorize_command,
 )
 
 

@@ -12,6 +12,8 @@ from flask import url_for
 from auth.clients.lwa import LwaError
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.config.marketplaces import catalog
+from auth.connect import login_sessions
+from auth.connect.return_urls import with_query
 from auth.explainer.diagnose import diagnose_redirect
 from auth.explainer.redirect_findings import RedirectSignals
 from auth.explainer.redirect_findings import read_redirect
@@ -66,6 +68,19 @@ def login():
             "Login URI: Amazon's version parameter disagrees with SPAPI_APP_STATUS=%s", settings.app_status
         )
     region, account_type = catalog().central_for_host(target.central_host)
+    if settings.signin_url:
+        # Connect: the developer's site signs its user in first (auth/connect/login_sessions.py).
+        login_session = login_sessions.start(
+            get_db(),
+            services().vault,
+            browser_id(create=True),
+            callback_uri=args.get("amazon_callback_uri"),
+            amazon_state=amazon_state,
+            selling_partner_id=selling_partner_id,
+            region=region.code,
+            account_type=account_type,
+        )
+        return redirect(with_query(settings.signin_url, {"login_session": login_session}), code=302)
     state = new_state(
         FlowContext("appstore", account_type, region.code, selling_partner_id=selling_partner_id),
     )

@@ -112,6 +112,7 @@ def sign_in(db: Session, session_id: str, request: SessionRequest, key_id: str, 
         tags_given=True,
         account_type=row.account_type,
         expected_partner=row.selling_partner_id,
+        return_url=request.return_url,
         expires_in=int((row.expires_at - now).total_seconds()) + 600,
     )
     made = create_session(db, request, kind="login", key_id=key_id, commit=False, now=now)

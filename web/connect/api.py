@@ -13,6 +13,8 @@ from auth.connect.requests import SessionRequest
 from auth.connect.requests import check_customer_ref
 from auth.connect.requests import check_tags
 from auth.connect.requests import read_request
+from auth.connect.return_urls import ReturnUrlRefused
+from auth.connect.return_urls import check_return_url
 from auth.connect.sessions import NoSuchAuthorization
 from auth.connect.sessions import create_session as create
 from auth.connect.sessions import find_session
@@ -87,11 +89,19 @@ def sign_in(session_id: str):
 
     def work(db, key):
         body = _json_body()
-        unknown = sorted(k for k in body if k not in ("customer_ref", "tags"))
+        unknown = sorted(k for k in body if k not in ("customer_ref", "tags", "return_url"))
         if unknown:
             raise FieldError(str(unknown[0])[:40], "is not a field of this request")
+        return_url = None
+        if body.get("return_url") is not None:
+            try:
+                return_url = check_return_url(services().settings.return_urls, body["return_url"])
+            except ReturnUrlRefused as error:
+                raise FieldError("return_url", str(error)) from None
         signed = SessionRequest(
-            customer_ref=check_customer_ref(body.get("customer_ref")), tags=check_tags(body.get("tags"))
+            customer_ref=check_customer_ref(body.get("customer_ref")),
+            tags=check_tags(body.get("tags")),
+            return_url=return_url,
         )
         row = login_sessions.find(db, session_id)
         if row is not None and not allows(key, OPERATION, row.selling_partner_id):

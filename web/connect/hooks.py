@@ -21,7 +21,9 @@ from auth.connect.outcomes import session_of_state
 from auth.connect.outcomes import settle
 from auth.connect.return_urls import with_outcome
 from auth.connect.sessions import find_session
+from auth.explainer.diagnose import diagnose_redirect
 from auth.explainer.redirect_findings import read_redirect
+from auth.oauth.outcomes import outcome
 from web.shared.browser import browser_id
 from web.shared.services import get_db
 from web.shared.services import services
@@ -77,14 +79,21 @@ def _attempt(response) -> Ending:
         result, primary = g.get("connect_outcome", (None, None))
         entry = primary.id if primary else (result.explain if result else None)
         code = primary.code if primary else (result.key if result else "callback.failed")
-        url = services().settings.public_url + url_for("explainer.entry", entry_id=entry) if entry else None
-        return Ending("failed", code, url)
+        return Ending("failed", code, _explanation(entry))
     if not request.args.get("spapi_oauth_code"):
         signals = read_redirect(request.args)
         if signals.reported_error:
-            return Ending("failed", (signals.codes or [signals.error or "amazon_error"])[0])
-        return Ending("cancelled", "cancelled")
+            entries = diagnose_redirect(signals).entries
+            code = entries[0].code if entries else (signals.codes or (signals.error,))[0]
+            return Ending("failed", code, _explanation(entries[0].id) if entries else None)
+        return Ending("cancelled", "cancelled", _explanation(outcome("cancelled", "none").explain))
     return Ending("failed", "callback.incomplete")  # settle() finds the stored or pending row
+
+
+def _explanation(entry_id: str | None) -> str | None:
+    if not entry_id:
+        return None
+    return services().settings.public_url + url_for("explainer.entry", entry_id=entry_id)
 
 
 def _report(response):

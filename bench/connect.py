@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     print(HEADER)
     print(result.row("POST /api/v1/connect-sessions"))
     print(
-        f"sessions created per second: {result.target_rps:.0f}; bare Flask JSON route: {result.baseline_rps:.0f}"
+        f"sessions created per second: {result.target_rps:.0f}; "
+        f"bare Flask JSON route: {result.baseline_rps:.0f}"
     )
     print(f"took {time.monotonic() - started:.1f} s")
     return 0

@@ -45,6 +45,8 @@ def test_the_command_makes_one_link_per_authorization_and_the_console_tracks_the
     assert json.loads(stored["ACAMPAIGN00001"].tags) == {"tier": "a"}
 
     browser = live_login(spapi)
+    console = browser.get(f"{spapi.url}/console/authorizations", timeout=10).text
+    assert 'data-customer-ref="cust-a"' in console and "tier=a" in console
     listing = browser.get(f"{spapi.url}/console/reauthorize-campaigns", timeout=10)
     assert 'data-completed="2" data-total="2"' in listing.text
     detail_path = listing.text.split('href="/console/reauthorize-campaigns/')[1].split('"')[0]

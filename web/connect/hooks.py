@@ -6,6 +6,7 @@ state only); after it, the session records what happened and, with a ``return_ur
 browser goes back to the developer's site instead of our page.
 """
 
+import json
 import logging
 
 from flask import Flask
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
     template_rendered.connect(_remember_outcome, app)
     app.context_processor(_branding)
     app.add_template_filter(brand, "brand")
+    app.add_template_filter(customer_tags, "customer_tags")
 
 
 def brand(text: str) -> str:
@@ -50,6 +52,11 @@ def brand(text: str) -> str:
     for phrase, replacement in BRAND_PHRASES:
         text = text.replace(phrase, replacement.format(name))
     return text
+
+
+def customer_tags(stored: str | None) -> dict:
+    """An authorization's tags column as a dict, for the console."""
+    return json.loads(stored) if stored else {}
 
 
 def _branding() -> dict:

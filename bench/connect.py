@@ -103,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         ours.close()
         base.close()
-    print(f"{rounds} interleaved rounds of {n} requests; gunicorn, 2 sync workers each; 4 client threads")
+    print(
+        f"{rounds} interleaved rounds of {n} requests; gunicorn (gunicorn.conf.py), 2 workers each; 4 client threads"
+    )
     print(HEADER)
     print(result.row("POST /api/v1/connect-sessions"))
     print(

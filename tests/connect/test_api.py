@@ -164,3 +164,34 @@ def test_a_database_outage_is_a_503_with_retry_after(app):
         os.rename(path + ".gone", path)
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
     assert answer.json["error"]["code"] == "temporarily_unavailable"
+
+
+def test_an_expired_session_says_so_and_its_link_is_refused(app):
+    from sqlalchemy import update
+
+    from auth.vault.models import ConnectSession
+    from auth.vault.models import Invitation
+    from auth.vault.models import utcnow
+
+    client, headers = app.test_client(), key(app)
+    created = post(client, headers, GOOD).json
+    with app.extensions["spapi"].sessions() as db:
+        for table in (ConnectSession, Invitation):
+            db.execute(update(table).values(expires_at=utcnow()))
+        db.commit()
+    assert (
+        client.get(f"/api/v1/connect-sessions/{created['id']}", headers=headers).json["status"] == "expired"
+    )
+    page = client.get(created["url"].replace("https://app.example.test", ""))
+    assert page.status_code == 410 and "expired" in page.get_data(as_text=True)
+
+
+def test_hostile_links_and_continues_are_explained_pages(app):
+    client = app.test_client()
+    for path in ("/connect/x", "/connect/" + "a" * 5000, "/connect/%00%ff", "/connect/..%2f..%2fadmin"):
+        answer = client.get(path)
+        assert answer.status_code in (404, 410), path
+        assert "<h1>" in answer.get_data(as_text=True)
+    for query in ("", "?login_session=", "?login_session=ls_" + "0" * 500, "?login_session[]=x"):
+        answer = client.get(f"/oauth/login/continue{query}")
+        assert answer.status_code == 400 and "Location" not in answer.headers, query

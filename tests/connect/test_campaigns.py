@@ -71,6 +71,10 @@ def test_partner_and_due_selections_and_refusals(spapi, developer):
     assert [r["selling_partner_id"] for r in due] == ["ACAMPAIGN00003"]
     one = json.loads(reauthorize(spapi, "--partner", "ACAMPAIGN00004", "--json").output)
     assert [r["customer_ref"] for r in one] == ["cust-d"]
+    text = reauthorize(spapi, "--partner", "ACAMPAIGN00003")
+    assert text.exit_code == 0 and text.output.startswith(
+        "ACAMPAIGN00003\tEU\tcust-c\t" + spapi.url + "/connect/"
+    )
     assert reauthorize(spapi, "--partner", "ANOSUCHPARTNER").exit_code == 1
     assert reauthorize(spapi, "--all", "--partner", "ACAMPAIGN00004").exit_code == 1
     assert reauthorize(spapi).exit_code == 1

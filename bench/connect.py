@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         ours.close()
         base.close()
     print(
-        f"{rounds} interleaved rounds of {n} requests; gunicorn (gunicorn.conf.py), 2 workers each; 4 client threads"
+        f"{rounds} interleaved rounds of {n} requests; "
+        "gunicorn (gunicorn.conf.py), 2 workers each; 4 client threads"
     )
     print(HEADER)
     print(result.row("POST /api/v1/connect-sessions"))

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -29,10 +32,11 @@ LIFETIME = timedelta(minutes=10)
 ID_PREFIX = "ls_"
 ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 SEAL_REGION = "LS"  # binds the sealed parameters to the login session's id
+PRUNE_EVERY = 200  # expired rows are deleted one start in this many, as states are
 
 
 class LoginSessionError(Exception):
-    """``kind``: unknown, expired, other_browser, not_signed_in, used or signed_in."""
+    """``kind``: unknown, expired, other_browser, not_signed_in, used, signed_in or too_many."""
 
     def __init__(self, kind: str):
         super().__init__(kind)
@@ -61,10 +65,29 @@ def start(
     selling_partner_id: str,
     region: str,
     account_type: str,
+    address: str | None = None,
+    per_minute: int = 0,
     now: datetime | None = None,
 ) -> str:
-    """Keep Amazon's parameters for ten minutes; return the login session's id."""
+    """Keep Amazon's parameters for ten minutes; return the login session's id.
+
+    :raises LoginSessionError: ``too_many``: the address started more than ``per_minute``.
+    """
     now = now or utcnow()
+    address_hash = digest(address) if address else None
+    if per_minute and address_hash:
+        recent = db.scalar(
+            select(func.count())
+            .select_from(LoginSession)
+            .where(
+                LoginSession.address_hash == address_hash,
+                LoginSession.created_at > now - timedelta(minutes=1),
+            )
+        )
+        if recent >= per_minute:
+            raise LoginSessionError("too_many")
+    if secrets.randbelow(PRUNE_EVERY) == 0:
+        db.execute(delete(LoginSession).where(LoginSession.expires_at < now - timedelta(days=1)))
     session_id = ID_PREFIX + secrets.token_hex(16)
     sealed = vault.seal(session_id, SEAL_REGION, json.dumps({"uri": callback_uri, "state": amazon_state}))
     db.add(
@@ -77,6 +100,7 @@ def start(
             account_type=account_type,
             created_at=now,
             expires_at=now + LIFETIME,
+            address_hash=address_hash,
         )
     )
     db.commit()

@@ -42,6 +42,8 @@ def session_of_state(db: Session, state: object, browser_id: str | None) -> Conn
     row = db.get(OAuthState, digest(state))
     if row is None or row.invitation_id is None:
         return None
+    # Out of the session: the callback's own reads of this row must not see this older copy.
+    db.expunge(row)
     if not hmac.compare_digest(row.browser_hash, digest(browser_id)):
         return None
     return session_of_invitation(db, row.invitation_id)

@@ -348,3 +348,4 @@ class LoginSession(Base):
     signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     connect_session_id: Mapped[str | None] = mapped_column(String(40))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    address_hash: Mapped[str | None] = mapped_column(String(64))  # for the per-minute limit

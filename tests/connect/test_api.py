@@ -56,6 +56,7 @@ def test_keys_without_connect_or_without_a_secret_are_refused(app):
     assert refused.status_code == 403 and "connect" in refused.json["error"]["message"]
     narrow = key(app, partners=["APARTNER000001"])
     assert post(client, narrow, {**GOOD, "expected_partner": "AOTHER00000001"}).status_code == 403
+    assert post(client, narrow, GOOD).status_code == 403  # an unbound session could be anyone's
     assert post(client, narrow, {**GOOD, "expected_partner": "APARTNER000001"}).status_code == 201
 
 

@@ -29,8 +29,8 @@ def spapi(tmp_path, developer):
         yield server
 
 
-def to_login_uri(server, browser):
-    """From the simulated Appstore to the moment Amazon calls our Login URI (not followed)."""
+def login_uri_answer(server, browser):
+    """From the simulated Appstore to our Login URI's answer (not followed)."""
     store = browser.get(f"{server.url}/simulator/sellercentral.amazon.co.jp/apps/appstore", timeout=10)
     link = html.unescape(re.search(r'id="authorize-now" href="([^"]+)"', store.text).group(1))
     consent = browser.get(urljoin(store.url, link), timeout=10)
@@ -39,7 +39,12 @@ def to_login_uri(server, browser):
     to_amazon = browser.post(
         urljoin(consent.url, form["action"]), data=fields, timeout=10, allow_redirects=False
     )
-    login = browser.get(to_amazon.headers["Location"], timeout=10, allow_redirects=False)
+    return browser.get(to_amazon.headers["Location"], timeout=10, allow_redirects=False)
+
+
+def to_login_uri(server, browser) -> str:
+    """Where our Login URI sends the browser."""
+    login = login_uri_answer(server, browser)
     assert login.status_code == 302, login.text
     return login.headers["Location"]
 
@@ -149,3 +154,22 @@ def test_without_the_setting_the_login_uri_behaves_as_today(tmp_path, developer)
     with wired(tmp_path, developer) as server:
         location = to_login_uri(server, requests.Session())
         assert "/apps/authorize/confirm/" in location and "login_session" not in location
+
+
+def test_todays_checks_come_first_and_one_address_is_limited(tmp_path, developer):
+    with wired(
+        tmp_path, developer, SPAPI_SIGNIN_URL=f"{developer.url}/signin", SPAPI_STATES_PER_MINUTE="1"
+    ) as server:
+        hostile = requests.get(
+            f"{server.url}/oauth/login",
+            params={
+                "amazon_callback_uri": "https://evil.example/apps/authorize/confirm/x",
+                "amazon_state": "s",
+            },
+            timeout=10,
+            allow_redirects=False,
+        )
+        assert hostile.status_code == 400 and "Location" not in hostile.headers
+        assert to_login_uri(server, requests.Session()).startswith(f"{developer.url}/signin?")
+        second = login_uri_answer(server, requests.Session())  # within the same minute
+        assert second.status_code == 429 and "Location" not in second.headers

@@ -22,6 +22,7 @@ from auth.connect.sessions import session_json
 from auth.security.api_keys import ApiKeyError
 from auth.security.api_keys import allows
 from auth.security.api_keys import authenticate
+from auth.security.api_keys import partners_of
 from auth.security.api_keys import split_bearer
 from web.shared.services import get_db
 from web.shared.services import services
@@ -51,7 +52,8 @@ def create_session():
         body = _json_body()
         session_request = read_request(body, services().settings.return_urls)
         partner = session_request.expected_partner
-        if partner and not allows(key, OPERATION, partner):
+        # A key limited to some partners only starts flows bound to one of them.
+        if (partner or partners_of(key) is not None) and not allows(key, OPERATION, partner or ""):
             raise Refused(
                 403, "forbidden", "This API key may not act for that selling partner.", "selling_partner_id"
             )

@@ -3,6 +3,7 @@
 import logging
 import re
 
+from flask import abort
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -70,16 +71,21 @@ def login():
     region, account_type = catalog().central_for_host(target.central_host)
     if settings.signin_url:
         # Connect: the developer's site signs its user in first (auth/connect/login_sessions.py).
-        login_session = login_sessions.start(
-            get_db(),
-            services().vault,
-            browser_id(create=True),
-            callback_uri=args.get("amazon_callback_uri"),
-            amazon_state=amazon_state,
-            selling_partner_id=selling_partner_id,
-            region=region.code,
-            account_type=account_type,
-        )
+        try:
+            login_session = login_sessions.start(
+                get_db(),
+                services().vault,
+                browser_id(create=True),
+                callback_uri=args.get("amazon_callback_uri"),
+                amazon_state=amazon_state,
+                selling_partner_id=selling_partner_id,
+                region=region.code,
+                account_type=account_type,
+                address=request.remote_addr,
+                per_minute=settings.states_per_minute,
+            )
+        except login_sessions.LoginSessionError:
+            abort(429, "Too many authorizations were started from your address. Wait a minute and try again.")
         return redirect(with_query(settings.signin_url, {"login_session": login_session}), code=302)
     state = new_state(
         FlowContext("appstore", account_type, region.code, selling_partner_id=selling_partner_id),

@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("signed_in_at", UTCDateTime()),
         sa.Column("connect_session_id", sa.String(40)),
         sa.Column("used_at", UTCDateTime()),
+        sa.Column("address_hash", sa.String(64)),
     )
     op.create_index("ix_login_sessions_expires_at", "login_sessions", ["expires_at"])
 

@@ -28,6 +28,8 @@ from auth.vault.models import Invitation
 from auth.vault.models import LoginSession
 from auth.vault.models import utcnow
 
+# How long Amazon honours its amazon_state is UNCONFIRMED (sp-api-authorization.md, 2.5): ten
+# minutes, like our own state, keeps a paused sign-in short rather than betting on a longer one.
 LIFETIME = timedelta(minutes=10)
 ID_PREFIX = "ls_"
 ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")

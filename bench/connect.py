@@ -65,6 +65,7 @@ def connect_key(env: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Measure, print the table and the two rates; exit 0."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=5)

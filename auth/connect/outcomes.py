@@ -57,19 +57,9 @@ def settle(db: Session, session_id: str, attempt: Ending) -> Ending:
     invitation = db.get(Invitation, row.invitation_id)
     db.refresh(invitation)
     now = utcnow()
-    if invitation.completed_at is not None and row.outcome is None:
-        stored = db.scalars(
-            select(Authorization).where(Authorization.invitation_id == row.invitation_id)
-        ).first()
-        pending = (
-            None
-            if stored
-            else db.scalars(
-                select(PendingAuthorization).where(PendingAuthorization.invitation_id == row.invitation_id)
-            ).first()
-        )
-        found = stored or pending
-        outcome = "stored" if stored else "pending"
+    found = _claimed_by(db, row.invitation_id) if invitation.completed_at and row.outcome is None else None
+    if found is not None:
+        outcome = "stored" if isinstance(found, Authorization) else "pending"
         # One conditional UPDATE: two workers settling the same session write it once.
         db.execute(
             update(ConnectSession)
@@ -77,8 +67,8 @@ def settle(db: Session, session_id: str, attempt: Ending) -> Ending:
             .values(
                 outcome=outcome,
                 completed_at=now,
-                selling_partner_id=found.selling_partner_id if found else invitation.selling_partner_id,
-                region=found.region if found else row.region,
+                selling_partner_id=found.selling_partner_id,
+                region=found.region,
             )
         )
         db.commit()
@@ -92,3 +82,14 @@ def settle(db: Session, session_id: str, attempt: Ending) -> Ending:
         )
         db.commit()
     return attempt
+
+
+def _claimed_by(db: Session, invitation_id: int) -> Authorization | PendingAuthorization | None:
+    """The active or pending authorization stored through the invitation, if any (a claimed
+    invitation whose storing then failed has neither: that attempt failed)."""
+    stored = db.scalars(select(Authorization).where(Authorization.invitation_id == invitation_id)).first()
+    if stored is not None:
+        return stored
+    return db.scalars(
+        select(PendingAuthorization).where(PendingAuthorization.invitation_id == invitation_id)
+    ).first()

@@ -79,7 +79,7 @@ def read_session(session_id: str):
 
     def work(db, key):
         row = find_session(db, session_id)
-        if row is None or (row.key_id and row.key_id != key.id and not _sees_all(key)):
+        if row is None or (not _sees_all(key) and row.key_id != key.id):
             raise Refused(404, "not_found", "No such connect session.")
         return session_json(db, row), 200
 

@@ -28,6 +28,7 @@ from auth.vault.crypto import fingerprint
 from auth.vault.crypto import generate_key
 from web import api
 from web import cli
+from web import connect
 from web import console
 from web import explainer
 from web import oauth
@@ -116,6 +117,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     headers.init_app(app)
     browser.init_app(app, settings.https)
     errors.init_app(app)
+    # After the browser cookie's hook: the connect hook's 303 to return_url still gets the cookie.
+    connect.init_app(app)
     cli.init_app(app)
     app.register_blueprint(oauth.create_blueprint())
     app.register_blueprint(explainer.create_blueprint())
@@ -126,6 +129,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     api_blueprint = api.create_blueprint()
     csrf.exempt(api_blueprint)
     app.register_blueprint(api_blueprint)
+    app.register_blueprint(connect.create_blueprint())
+    app.register_blueprint(connect.create_console_blueprint())
+    connect_api = connect.create_api_blueprint()
+    csrf.exempt(connect_api)
+    app.register_blueprint(connect_api)
     # Browsers ask for /favicon.ico on every page; the icon is one small SVG.
     app.add_url_rule(
         "/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -84,6 +84,7 @@ def test_every_core_package_declares_its_rule():
         "auth.lifecycle",
         "auth.playground",
         "auth.associates",
+        "auth.connect",
     }
     for package, allowed in rules.items():
         assert allowed <= set(rules), f"{package} declares an unknown package: {allowed - set(rules)}"

@@ -23,6 +23,8 @@ from auth.config.checks import check_flag
 from auth.config.checks import check_proxy_hops
 from auth.config.checks import check_secret_key
 from auth.config.checks import check_url
+from auth.config.connect import DEFAULT_APP_NAME
+from auth.config.connect import read_connect
 from auth.config.identifiers import ROLE_ARN_RE
 
 DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
@@ -79,6 +81,11 @@ class Settings:
     associates_url: str | None = None
     # Seconds after a check of one credential starts during which another is refused ("wait").
     associates_cooldown: int = 10
+    # Connect (auth/config/connect.py): return_url allow-list, Appstore sign-in page, branding.
+    return_urls: tuple[str, ...] = field(default_factory=tuple)
+    signin_url: str | None = None
+    app_name: str = DEFAULT_APP_NAME
+    support_url: str | None = None
 
     @property
     def draft(self) -> bool:
@@ -200,7 +207,7 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
         trust_proxy_hops=check_proxy_hops(values.get("TRUST_PROXY_HOPS")),
         states_per_minute=check_count("SPAPI_STATES_PER_MINUTE", values.get("SPAPI_STATES_PER_MINUTE"), 30),
     )
-    settings = replace(settings, **_lifecycle(values), **_associates(values))
+    settings = replace(settings, **_lifecycle(values), **_associates(values), **read_connect(values))
     check_secret_key(settings.secret_key)
     token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)
     return replace(settings, lwa_token_url=check_url("LWA_TOKEN_URL", token_url))

@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from auth.vault.customers import of_row
 from auth.vault.models import Authorization
 from auth.vault.models import OutboxEvent
 from auth.vault.models import utcnow
@@ -52,6 +53,7 @@ def announce(db: Session, due: list[Due]) -> int:
             "due_at": item.due_at.isoformat(),
             "region": row.region,
             "selling_partner_id": row.selling_partner_id,
+            **of_row(row),  # named here so that the comparison below sees the same payload
         }
         if json.dumps(data, sort_keys=True) in existing:
             continue

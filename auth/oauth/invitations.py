@@ -50,8 +50,11 @@ def create_invitation(
     days: int = DEFAULT_DAYS,
     actor: str = "admin",
     now: datetime | None = None,
+    lifetime: timedelta | None = None,
+    commit: bool = True,
 ) -> NewInvitation:
-    """Create an invitation valid for ``days`` days and return it with its token."""
+    """Create an invitation valid for ``days`` days (or ``lifetime``) and return it with its
+    token; ``commit=False`` leaves the commit to a caller that adds rows beside it."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -61,7 +64,7 @@ def create_invitation(
         account_type=account_type,
         expected_partner_id=expected_partner_id,
         created_at=now,
-        expires_at=now + timedelta(days=days),
+        expires_at=now + (lifetime or timedelta(days=days)),
     )
     db.add(invitation)
     db.flush()
@@ -73,9 +76,10 @@ def create_invitation(
         now=now,
         invitation=invitation.id,
         customer=label,
-        days=days,
+        days=days if lifetime is None else round(lifetime.total_seconds() / 86400, 3),
     )
-    db.commit()
+    if commit:
+        db.commit()
     return NewInvitation(invitation, token)
 
 

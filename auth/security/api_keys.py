@@ -22,8 +22,8 @@ from auth.vault.crypto import digest
 from auth.vault.models import ApiKey
 from auth.vault.models import utcnow
 
-OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless", "associates")
-# Associates checks are another product's credentials: a key gets them only when named.
+OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless", "associates", "connect")
+# Associates checks and connect sessions are other powers: a key gets them only when named.
 DEFAULT_OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless")
 ID_PREFIX = "spak_"
 DEFAULT_RATE = 600  # requests a minute

@@ -16,11 +16,12 @@ SECRET_PARAMS = (
     "access_token",
     "client_secret",
     "mws_auth_token",
+    "login_session",
 )
 _PARAM_RE = re.compile(r"(?i)\b(" + "|".join(SECRET_PARAMS) + r")=([^&\s\"']+)")
 _TOKEN_RE = re.compile(r"Atz(?:[ar]|\.sprdt)\|[A-Za-z0-9_\-|.+/=]+")
-# Invitation links carry their secret in the path, which access logs keep.
-_INVITE_RE = re.compile(r"(/invite/)[A-Za-z0-9_-]{8,}")
+# Invitation and connect-session links carry their secret in the path, which access logs keep.
+_INVITE_RE = re.compile(r"(/(?:invite|connect)/)[A-Za-z0-9_-]{8,}")
 
 
 def redact(text: str) -> str:

@@ -35,6 +35,7 @@ from auth.vault import changes
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import VaultError
 from auth.vault.crypto import digest
+from auth.vault.customers import of_row
 from auth.vault.models import Authorization
 from auth.vault.models import utcnow
 from auth.vault.store import find_authorization
@@ -278,6 +279,7 @@ class TokenService:
                 "status": "needs_reauthorization" if row.needs_reauthorization else "active",
                 "handle": make_handle(row.selling_partner_id, row.region),
                 "authorized_at": row.authorized_at.isoformat(),
+                **of_row(row),
             }
             for row in list_authorizations(db)
             if key.partners is None or row.selling_partner_id in key.partners

@@ -100,6 +100,9 @@ class Authorization(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
     customer_label: Mapped[str | None] = mapped_column(String(120))
     invitation_id: Mapped[int | None] = mapped_column(Integer)
+    # The developer's own ID for its customer and its tags (JSON object), from a connect session.
+    customer_ref: Mapped[str | None] = mapped_column(String(128), index=True)
+    tags: Mapped[str | None] = mapped_column(Text)
 
 
 class PendingAuthorization(Base):
@@ -120,6 +123,8 @@ class PendingAuthorization(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
     customer_label: Mapped[str | None] = mapped_column(String(120))
     invitation_id: Mapped[int | None] = mapped_column(Integer)
+    customer_ref: Mapped[str | None] = mapped_column(String(128))
+    tags: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(String(300))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -319,3 +324,56 @@ class AssociatesCredential(Base):
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_result: Mapped[str | None] = mapped_column(String(8))  # PASS, FAIL
     last_report: Mapped[str | None] = mapped_column(Text)  # the masked result, JSON
+class ConnectSession(Base):
+    """An invitation the developer's product made through the API: its customer, tags, where
+    the browser returns, and how the flow ended (the API reads it; the browser is never trusted)."""
+
+    __tablename__ = "connect_sessions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(Integer, unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # connect, reauthorize, login
+    # NULL only for the re-authorization of an authorization stored before connect existed.
+    customer_ref: Mapped[str | None] = mapped_column(String(128))
+    tags: Mapped[str] = mapped_column(Text, default="{}")
+    return_url: Mapped[str | None] = mapped_column(String(2048))
+    campaign_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    key_id: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # stored, pending
+    selling_partner_id: Mapped[str | None] = mapped_column(String(128))
+    region: Mapped[str | None] = mapped_column(String(2))
+    last_error: Mapped[str | None] = mapped_column(Text)  # JSON {"code", "explanation_url"}
+
+
+class ConnectCampaign(Base):
+    """A re-authorization campaign: one partner-bound connect session per authorization."""
+
+    __tablename__ = "connect_campaigns"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    selector: Mapped[str] = mapped_column(String(300))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginSession(Base):
+    """Amazon's Login URI parameters (``amazon_state`` sealed) kept while the developer's site
+    signs its user in: ten minutes, single use, bound to the browser that started it."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    selling_partner_id: Mapped[str] = mapped_column(String(128))
+    region: Mapped[str] = mapped_column(String(2))
+    account_type: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    connect_session_id: Mapped[str | None] = mapped_column(String(40))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    address_hash: Mapped[str | None] = mapped_column(String(64))  # for the per-minute limit

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from auth.vault.customers import for_event
 from auth.vault.models import OutboxEvent
 from auth.vault.models import utcnow
 
@@ -27,6 +28,7 @@ def record_event(db: Session, event_type: str, **data) -> OutboxEvent:
     """Add an event to the caller's transaction (never a token or secret in ``data``)."""
     if event_type not in TYPES:
         raise ValueError(f"unknown event type {event_type}")
+    data = for_event(db, data)  # every event about an authorization names its customer
     now = utcnow()
     event = OutboxEvent(
         type=event_type,

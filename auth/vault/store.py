@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from auth.vault import audit
+from auth.vault import customers
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import fingerprint
 from auth.vault.models import Authorization
@@ -60,6 +61,7 @@ def upsert_active(
     A new token starts with a clean refresh history, whoever supplied it.
     """
     values = {**values, "last_refresh_at": None, "last_refresh_result": None, "needs_reauthorization": False}
+    values.update(customers.from_invitation(db, values.get("invitation_id")))
     for _attempt in range(2):  # pragma: no mutate (one retry after a racing insert is all it takes)
         row = find_authorization(db, selling_partner_id, region)
         before = row.fingerprint if row is not None else None
@@ -93,6 +95,7 @@ def upsert_active(
             replaced=before is not None,
             token_fingerprint=values["fingerprint"],
             customer=values["customer_label"],
+            **customers.of_row(row),
         )
         try:
             db.commit()
@@ -135,6 +138,7 @@ def save_pending(
         customer_label=customer_label,
         invitation_id=invitation_id,
         received_at=now,
+        **customers.from_invitation(db, invitation_id),
     )
     db.add(row)
     active = find_authorization(db, selling_partner_id, region)
@@ -161,6 +165,7 @@ def save_pending(
         trust=trust,
         reason=reason,
         token_fingerprint=row.fingerprint,
+        **customers.of_row(row),
     )
     db.commit()
     return row

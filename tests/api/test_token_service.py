@@ -249,6 +249,9 @@ def test_the_openapi_description_is_valid_and_names_every_route(client):
         "/api/v1/restricted-data-tokens",
         "/api/v1/grantless-tokens",
         "/api/v1/associates/{credential_id}/check",
+        "/api/v1/connect-sessions",
+        "/api/v1/connect-sessions/{id}",
+        "/api/v1/login-sessions/{id}",
         "/api/lwa/o2/token",
     }
 

@@ -260,6 +260,9 @@ def test_event_payloads_say_exactly_what_changed(app, runner, httpserver):
         events = [
             (e.type, json.loads(e.payload)) for e in db.scalars(select(OutboxEvent).order_by(OutboxEvent.id))
         ]
+    # Every event about an authorization names the developer's customer (none here: no connect session).
+    for _type, data in events:
+        assert (data.pop("customer_ref"), data.pop("tags")) == (None, {})
     token = fingerprint(REFRESH_TOKEN + "A1PAYLOAD")
     assert events == [
         (

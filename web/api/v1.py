@@ -19,7 +19,14 @@ OPENAPI = Path(__file__).parent / "openapi.json"
 
 def authorizations():
     """The stored authorizations this key may use."""
-    return _answer(lambda db, key: {"authorizations": token_service().authorizations(db, key)})
+    ref = request.args.get("customer_ref")
+
+    def listed(db, key):
+        rows = token_service().authorizations(db, key)
+        # ?customer_ref= filters to one of the developer's customers (exact match).
+        return {"authorizations": [r for r in rows if ref is None or r["customer_ref"] == ref]}
+
+    return _answer(listed)
 
 
 def access_tokens():

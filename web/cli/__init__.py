@@ -7,6 +7,7 @@ from web.cli import admin
 from web.cli import api_keys
 from web.cli import associates
 from web.cli import authorizations
+from web.cli import connect
 from web.cli import database
 from web.cli import explain
 from web.cli import flow
@@ -37,6 +38,7 @@ COMMANDS = (
     lifecycle.due_command,
     lifecycle.events_group,
     associates.associates_group,
+    connect.reauthorize_command,
 )
 
 

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from auth.vault import pending
+from auth.vault.customers import of_row
 from auth.vault.store import list_authorizations
 from auth.vault.store import list_pending
 from web.cli.output import emit
@@ -36,6 +37,7 @@ def authorizations_command(as_json: bool) -> None:
                 "trust": row.trust,
                 "account_fingerprint": row.account_fingerprint,
                 "customer": row.customer_label,
+                **of_row(row),
             }
             for row in list_authorizations(db)
         ]
@@ -51,6 +53,7 @@ def authorizations_command(as_json: bool) -> None:
                 "trust": row.trust,
                 "account_fingerprint": row.account_fingerprint,
                 "customer": row.customer_label,
+                **of_row(row),
                 "reason": row.reason,
             }
             for row in list_pending(db)

@@ -3,6 +3,7 @@
 import logging
 import re
 
+from flask import abort
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -12,6 +13,8 @@ from flask import url_for
 from auth.clients.lwa import LwaError
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.config.marketplaces import catalog
+from auth.connect import login_sessions
+from auth.connect.return_urls import with_query
 from auth.explainer.diagnose import diagnose_redirect
 from auth.explainer.redirect_findings import RedirectSignals
 from auth.explainer.redirect_findings import read_redirect
@@ -66,6 +69,24 @@ def login():
             "Login URI: Amazon's version parameter disagrees with SPAPI_APP_STATUS=%s", settings.app_status
         )
     region, account_type = catalog().central_for_host(target.central_host)
+    if settings.signin_url:
+        # Connect: the developer's site signs its user in first (auth/connect/login_sessions.py).
+        try:
+            login_session = login_sessions.start(
+                get_db(),
+                services().vault,
+                browser_id(create=True),
+                callback_uri=args.get("amazon_callback_uri"),
+                amazon_state=amazon_state,
+                selling_partner_id=selling_partner_id,
+                region=region.code,
+                account_type=account_type,
+                address=request.remote_addr,
+                per_minute=settings.states_per_minute,
+            )
+        except login_sessions.LoginSessionError:
+            abort(429, "Too many authorizations were started from your address. Wait a minute and try again.")
+        return redirect(with_query(settings.signin_url, {"login_session": login_session}), code=302)
     state = new_state(
         FlowContext(
             "appstore",

@@ -13,9 +13,12 @@ SENSITIVE_ENDPOINTS = {
     "oauth.complete",
     "oauth.invitation",
     "oauth.invitation_authorize",
+    "connect.connect_page",
+    "connect.continue_login",
 }
 # Pages with a form whose submission ends on Amazon's consent page.
-FORMS_TO_AMAZON = {"oauth.index", "oauth.invitation"}
+FORMS_TO_AMAZON = {"oauth.index", "oauth.invitation", "connect.connect_page"}
+NO_STORE_BLUEPRINTS = {"console", "connect_console"}
 
 
 def init_app(app: Flask) -> None:
@@ -26,17 +29,26 @@ def init_app(app: Flask) -> None:
     # applies it to the redirect that follows a form submission. Only those pages carry the
     # long list.
     csp_to_amazon = f"{csp} {origins}".rstrip()
+    # The simulated consent page stands for Amazon's, whose form ends (through our Redirect URI
+    # or Login URI) on the developer's return URL or sign-in page: Chromium checks the chain.
+    csp_simulator = f"{csp} {' '.join(_developer_origins(app.extensions['spapi'].settings))}".rstrip()
 
     @app.after_request
     def add_security_headers(response):
         headers = response.headers
-        headers["Content-Security-Policy"] = csp_to_amazon if request.endpoint in FORMS_TO_AMAZON else csp
+        headers["Content-Security-Policy"] = (
+            csp_to_amazon
+            if request.endpoint in FORMS_TO_AMAZON
+            else csp_simulator
+            if request.blueprint == "simulator"
+            else csp
+        )
         headers["X-Frame-Options"] = "DENY"
         headers["X-Content-Type-Options"] = "nosniff"
         if request.blueprint in SENSITIVE_BLUEPRINTS or request.endpoint in SENSITIVE_ENDPOINTS:
             headers["Referrer-Policy"] = "no-referrer"
             headers["Cache-Control"] = "no-store"
-        elif request.blueprint == "console":
+        elif request.blueprint in NO_STORE_BLUEPRINTS:
             # Console pages show authorizations, fingerprints and one-time links: no cache keeps them.
             headers["Referrer-Policy"] = "same-origin"
             headers["Cache-Control"] = "no-store"
@@ -46,3 +58,9 @@ def init_app(app: Flask) -> None:
         if request.is_secure:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
+
+
+def _developer_origins(settings) -> list[str]:
+    """The origins of ``SPAPI_RETURN_URLS`` and ``SPAPI_SIGNIN_URL``."""
+    urls = [*settings.return_urls, *([settings.signin_url] if settings.signin_url else [])]
+    return sorted({"/".join(url.split("/")[:3]) for url in urls})

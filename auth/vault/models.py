@@ -324,6 +324,8 @@ class AssociatesCredential(Base):
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_result: Mapped[str | None] = mapped_column(String(8))  # PASS, FAIL
     last_report: Mapped[str | None] = mapped_column(Text)  # the masked result, JSON
+
+
 class ConnectSession(Base):
     """An invitation the developer's product made through the API: its customer, tags, where
     the browser returns, and how the flow ended (the API reads it; the browser is never trusted)."""

@@ -87,7 +87,9 @@ def test_ten_presses_at_once_run_one_check_and_the_rest_wait(tmp_path):
         statuses = sorted(a.status_code for a in answers)
         assert statuses == [200] + [429] * 9
         waits = [a for a in answers if a.status_code == 429]
-        assert all(1 <= int(a.headers["Retry-After"]) <= 10 for a in waits), [a.headers["Retry-After"] for a in waits]
+        assert all(1 <= int(a.headers["Retry-After"]) <= 10 for a in waits), [
+            a.headers["Retry-After"] for a in waits
+        ]
         assert all(
             f"wait {a.json()['error']['wait_seconds']} s" in a.json()["error"]["message"] for a in waits
         )

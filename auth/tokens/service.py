@@ -277,6 +277,8 @@ class TokenService:
                 "status": "needs_reauthorization" if row.needs_reauthorization else "active",
                 "handle": make_handle(row.selling_partner_id, row.region),
                 "authorized_at": row.authorized_at.isoformat(),
+                "health": row.health,
+                "last_checked_at": row.last_checked_at.isoformat() if row.last_checked_at else None,
             }
             for row in list_authorizations(db)
             if key.partners is None or row.selling_partner_id in key.partners
@@ -317,7 +319,8 @@ class TokenService:
         if found is None or found[1] <= self.clock() or found[2] != changes.epoch():
             view = None
             row = find_authorization(db, selling_partner_id, region)
-            if row is not None and not row.needs_reauthorization:
+            # A revoked row is refused at once, whichever process or command found it out.
+            if row is not None and not row.needs_reauthorization and row.health != "revoked":
                 try:
                     token = self.vault.open(row.refresh_token_encrypted, row.selling_partner_id, row.region)
                     view = AuthorizationView(row.id, row.selling_partner_id, row.region, token)

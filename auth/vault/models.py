@@ -97,6 +97,11 @@ class Authorization(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
     customer_label: Mapped[str | None] = mapped_column(String(120))
     invitation_id: Mapped[int | None] = mapped_column(Integer)
+    # What the last refresh or check said (auth.vault.health): ok, failing (LWA unreachable,
+    # never a verdict on the grant) or revoked (invalid_grant); failures in a row while failing.
+    health: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    health_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PendingAuthorization(Base):
@@ -289,3 +294,15 @@ class OutboxEvent(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class JobLease(Base):
+    """Which worker runs a background job now (``auth.operations.leases``), and how it went."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    until: Mapped[float | None] = mapped_column(Float)  # epoch seconds
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_result: Mapped[str | None] = mapped_column(String(300))

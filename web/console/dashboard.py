@@ -11,6 +11,8 @@ from auth.config.marketplaces import ACCOUNT_TYPES
 from auth.config.marketplaces import catalog
 from auth.explainer.diagnose import diagnose
 from auth.lifecycle.due import due_within
+from auth.operations.deadline import effective_status
+from auth.operations.warnings import outbox_warnings
 from auth.oauth.consent import build_consent_uri
 from auth.oauth.state import FlowContext
 from auth.oauth.state import TooManyStates
@@ -31,11 +33,22 @@ def dashboard():
     svc = services()
     findings = doctor_findings()
     count = get_db().scalar(select(func.count()).select_from(Authorization))
+    secret, deadline_source = effective_status(get_db(), svc.client_secrets.status(), svc.settings.lwa_client_id)
     return render_template(
         "console/dashboard.html",
         settings=svc.settings,
         findings=findings,
-        secret=svc.client_secrets.status(),
+        secret=secret,
+        deadline_source=deadline_source,
+        operations_warnings=outbox_warnings(get_db(), bool(svc.settings.webhook_url)),
+        unhealthy=get_db()
+        .execute(
+            select(Authorization.health, func.count())
+            .where(Authorization.health != "ok")
+            .group_by(Authorization.health)
+            .order_by(Authorization.health)
+        )
+        .all(),
         due=due_within(get_db(), DUE_WINDOW_DAYS),
         due_window=DUE_WINDOW_DAYS,
         secret_fingerprint=fingerprint(svc.settings.lwa_client_secret),

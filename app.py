@@ -31,6 +31,7 @@ from web import cli
 from web import console
 from web import explainer
 from web import oauth
+from web import operations
 from web import simulator
 from web.shared import browser
 from web.shared import errors
@@ -123,6 +124,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api_blueprint = api.create_blueprint()
     csrf.exempt(api_blueprint)
     app.register_blueprint(api_blueprint)
+    operations.init_app(app)
     # Browsers ask for /favicon.ico on every page; the icon is one small SVG.
     app.add_url_rule(
         "/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), code=301)

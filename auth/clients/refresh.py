@@ -5,8 +5,8 @@ from sqlalchemy.orm import Session
 from auth.clients.lwa import LwaError
 from auth.clients.token_cache import AccessTokenCache
 from auth.clients.token_cache import CachedToken
-from auth.vault.crypto import TokenVault
 from auth.vault import health
+from auth.vault.crypto import TokenVault
 from auth.vault.models import Authorization
 from auth.vault.models import utcnow
 

@@ -93,8 +93,14 @@ class Checker:
             PacedLwa(lwa, Pace(rate, burst=self.concurrency), on_request), retry=CHECK_RETRY, shared=shared
         )
 
-    def run(self, partners: list[str] | None = None, report: Callable[[Checked], None] | None = None):
-        """Check every authorization (or those of ``partners``); return one row each.
+    def run(
+        self,
+        partners: list[str] | None = None,
+        report: Callable[[Checked], None] | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> list[Checked]:
+        """Check every authorization (or those of ``partners``); return one row each
+        (``should_stop``: no new request goes out once it says so; the rest wait a next run).
 
         Rows already revoked are reported without asking LWA again under ``--all`` (only
         the partner can fix them); a partner named explicitly is always asked.
@@ -110,17 +116,28 @@ class Checker:
             for row in rows:
                 if not partners and (row.health == "revoked" or row.needs_reauthorization):
                     since = row.last_checked_at.isoformat() if row.last_checked_at else "before"
-                    results.append(_row(row, "revoked", f"revoked ({since}); the partner must authorize again"))
+                    results.append(
+                        _row(row, "revoked", f"revoked ({since}); the partner must authorize again")
+                    )
                     continue
                 try:
-                    todo.append((row.id, self.vault.open(row.refresh_token_encrypted, row.selling_partner_id, row.region)))
+                    todo.append(
+                        (
+                            row.id,
+                            self.vault.open(row.refresh_token_encrypted, row.selling_partner_id, row.region),
+                        )
+                    )
                 except VaultError:
                     health.record_failing(db, row, "undecryptable")
                     results.append(
-                        _row(row, "unreachable", "the stored token cannot be decrypted with TOKEN_ENCRYPTION_KEYS")
+                        _row(
+                            row,
+                            "unreachable",
+                            "the stored token cannot be decrypted with TOKEN_ENCRYPTION_KEYS",
+                        )
                     )
             by_id = {row.id: row for row in rows}
-            for count, (row_id, outcome) in enumerate(self._ask_all(todo), 1):
+            for count, (row_id, outcome) in enumerate(self._ask_all(todo, should_stop), 1):
                 checked = self._record(db, by_id[row_id], outcome)
                 results.append(checked)
                 if report:
@@ -131,7 +148,7 @@ class Checker:
         log.info("check: %d authorizations in %.1f s", len(results), time.monotonic() - started)
         return results
 
-    def _ask_all(self, todo):
+    def _ask_all(self, todo, should_stop):
         """Yield ``(row id, token or LwaError)`` as answers arrive, ``concurrency`` at a time."""
         pending = iter(todo)
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="check") as pool:
@@ -144,7 +161,7 @@ class Checker:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield running.pop(future), future.result()
-                    following = next(pending, None)
+                    following = None if should_stop() else next(pending, None)
                     if following is not None:
                         running[pool.submit(self._ask, following[1])] = following[0]
 

@@ -11,7 +11,9 @@ from web.cli import explain
 from web.cli import flow
 from web.cli import invitations
 from web.cli import lifecycle
+from web.cli import operations
 from web.cli import simulator
+from web.cli import simulator_controls
 from web.cli import tokens
 
 COMMANDS = (
@@ -35,6 +37,9 @@ COMMANDS = (
     lifecycle.notifications_group,
     lifecycle.due_command,
     lifecycle.events_group,
+    operations.check_command,
+    operations.worker_command,
+    simulator_controls.simulator_group,
 )
 
 

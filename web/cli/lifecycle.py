@@ -163,6 +163,8 @@ def events_group(context, status, as_json) -> None:
         rows,
         lambda r: f"{r['id']}\t{r['type']}\t{r['status']}\t{r['created_at']}\tattempts {r['attempts']}",
     )
+    if status == "dead" and rows:
+        raise SystemExit(1)  # for monitoring: a dead event is one the developer never got
 
 
 @events_group.command("deliver")

@@ -11,12 +11,12 @@ from auth.config.marketplaces import ACCOUNT_TYPES
 from auth.config.marketplaces import catalog
 from auth.explainer.diagnose import diagnose
 from auth.lifecycle.due import due_within
-from auth.operations.deadline import effective_status
-from auth.operations.warnings import outbox_warnings
 from auth.oauth.consent import build_consent_uri
 from auth.oauth.state import FlowContext
 from auth.oauth.state import TooManyStates
 from auth.oauth.state import issue_state
+from auth.operations.deadline import effective_status
+from auth.operations.warnings import outbox_warnings
 from auth.vault.crypto import fingerprint
 from auth.vault.models import Authorization
 from web.shared.browser import browser_id
@@ -33,7 +33,9 @@ def dashboard():
     svc = services()
     findings = doctor_findings()
     count = get_db().scalar(select(func.count()).select_from(Authorization))
-    secret, deadline_source = effective_status(get_db(), svc.client_secrets.status(), svc.settings.lwa_client_id)
+    secret, deadline_source = effective_status(
+        get_db(), svc.client_secrets.status(), svc.settings.lwa_client_id
+    )
     return render_template(
         "console/dashboard.html",
         settings=svc.settings,

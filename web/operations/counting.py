@@ -31,7 +31,9 @@ def _count(response):
         # The callback's success is a 303 to the landing page; its refusals are 400 pages.
         metrics.CALLBACKS.labels(outcome_of(response.status_code)).inc()
     elif endpoint in TOKEN_SERVICE_ENDPOINTS:
-        metrics.TOKEN_SERVICE.labels(TOKEN_SERVICE_ENDPOINTS[endpoint], outcome_of(response.status_code)).inc()
+        metrics.TOKEN_SERVICE.labels(
+            TOKEN_SERVICE_ENDPOINTS[endpoint], outcome_of(response.status_code)
+        ).inc()
     return response
 
 

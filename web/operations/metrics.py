@@ -21,7 +21,9 @@ def metrics():
         abort(404)
     given = request.headers.get("Authorization", "")
     scheme, _, token = given.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), settings.metrics_token.encode()):
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        token.strip().encode(), settings.metrics_token.encode()
+    ):
         return Response(
             "A bearer token is required: Authorization: Bearer <SPAPI_METRICS_TOKEN>\n",
             401,

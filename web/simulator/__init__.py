@@ -9,6 +9,7 @@ from flask import Blueprint
 
 from auth.config.settings import SIMULATOR_PATH
 from web.simulator import consent
+from web.simulator import controls
 from web.simulator import lwa
 from web.simulator import spapi
 
@@ -33,6 +34,9 @@ def create_blueprint() -> Blueprint:
     bp.add_url_rule(CONFIRM, view_func=consent.confirm, methods=["GET"])
     bp.add_url_rule(TOKEN, view_func=lwa.token_endpoint, methods=["POST"])
     bp.add_url_rule("/self-authorize", view_func=lwa.self_authorize, methods=["GET", "POST"])
+    bp.add_url_rule("/controls/revoke", view_func=controls.revoke, methods=["POST"])
+    bp.add_url_rule("/controls/outage", view_func=controls.outage, methods=["POST"])
+    bp.add_url_rule("/controls/expiry-notice", view_func=controls.expiry_notice, methods=["POST"])
     bp.add_url_rule(
         "/<host>/vendor/orders/v1/purchaseOrders", view_func=spapi.vendor_purchase_orders, methods=["GET"]
     )

@@ -28,9 +28,8 @@ def revoke():
     if not SELLING_PARTNER_ID_RE.fullmatch(partner):
         abort(400, "Enter a selling partner ID of letters and digits.")
     count = revoke_partner(services().engine, partner)
-    flash(
-        f"Revoked {count} refresh token{'s' if count != 1 else ''} of {partner}: LWA now answers invalid_grant."
-    )
+    plural = "s" if count != 1 else ""
+    flash(f"Revoked {count} refresh token{plural} of {partner}: LWA now answers invalid_grant.")
     return redirect(url_for("simulator.index"))
 
 

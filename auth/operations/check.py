@@ -2,9 +2,9 @@
 seller is known before a worker needs a token, and an LWA outage is told apart from a
 revocation.
 
-Requests go out ``concurrency`` at a time, paced (``auth.operations.pacing``); the fresh
-token goes into the fleet's shared cache, so the check costs the token service nothing. The
-database is written from the calling thread only (one writer, whatever the backend).
+Requests go out ``concurrency`` at a time, paced (``auth.operations.pacing``); a fresh token
+goes into the fleet's shared cache when it has none, and a revoked token's cached one is
+dropped. Rows are written from the calling thread only (one writer, whatever the backend).
 """
 
 import logging
@@ -18,11 +18,13 @@ from dataclasses import asdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from auth.clients.lwa import LwaError
 from auth.clients.shared_cache import SharedTokenStore
-from auth.clients.token_cache import AccessTokenCache
+from auth.clients.token_cache import EXPIRY_MARGIN
 from auth.clients.token_cache import RetryPolicy
+from auth.clients.token_cache import refresh_key
 from auth.operations.pacing import Pace
 from auth.vault import health
 from auth.vault.crypto import TokenVault
@@ -89,9 +91,8 @@ class Checker:
         self.sessions = sessions
         self.vault = vault
         self.concurrency = max(1, concurrency)
-        self.cache = AccessTokenCache(
-            PacedLwa(lwa, Pace(rate, burst=self.concurrency), on_request), retry=CHECK_RETRY, shared=shared
-        )
+        self.lwa = PacedLwa(lwa, Pace(rate, burst=self.concurrency), on_request)
+        self.shared = shared
 
     def run(
         self,
@@ -166,10 +167,33 @@ class Checker:
                         running[pool.submit(self._ask, following[1])] = following[0]
 
     def _ask(self, refresh_token: str):
-        try:
-            return self.cache.for_refresh_token(refresh_token, force=True)
-        except LwaError as error:
-            return error
+        """Ask LWA itself (never a cache: the answer is the check), retrying once what may pass.
+
+        A fresh token joins the shared tier when it holds none; a cached one is never dropped
+        for an outage (the fleet keeps serving it), only for ``invalid_grant``.
+        """
+        attempt = 1
+        while True:
+            try:
+                response = self.lwa.refresh(refresh_token)
+            except LwaError as error:
+                if error.kind == "invalid_grant" and self.shared is not None:
+                    self.shared.forget(refresh_key(refresh_token))
+                if not error.retryable or attempt >= CHECK_RETRY.attempts:
+                    return error
+                time.sleep(CHECK_RETRY.delay(attempt, error))
+                attempt += 1
+                continue
+            if self.shared is not None:
+                try:
+                    self.shared.obtain(
+                        refresh_key(refresh_token),
+                        lambda answer=response: (answer.access_token, answer.expires_in),
+                        EXPIRY_MARGIN,
+                    )
+                except (LwaError, SQLAlchemyError):
+                    pass  # sharing is a bonus; the check's answer stands
+            return response
 
     def _record(self, db, row: Authorization, outcome) -> Checked:
         now = utcnow()

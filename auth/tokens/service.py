@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -316,6 +317,10 @@ class TokenService:
         if not key.allows(operation, selling_partner_id):
             self._refuse(db, key, operation, "invalid_grant", INVALID_GRANT, selling_partner_id, region)
         found = self._authorizations.get((selling_partner_id, region)) if self.busy() else None
+        if found is not None and found[0] is not None and not _still_usable(db, found[0].id):
+            # Revoked or deleted since the snapshot, maybe by another process or `check`: one
+            # primary-key read per request makes a revocation fleet-wide on the next request.
+            found = None
         if found is None or found[1] <= self.clock() or found[2] != changes.epoch():
             view = None
             row = find_authorization(db, selling_partner_id, region)
@@ -373,6 +378,16 @@ class TokenService:
         self, key: KeyView, operation, outcome, selling_partner_id=None, region=None, **detail
     ) -> None:
         self.usage.add(Use(key.id, operation, outcome, utcnow(), selling_partner_id, region, detail))
+
+
+def _still_usable(db: Session, authorization_id: int) -> bool:
+    """True while the row exists and LWA has not refused its token."""
+    row = db.execute(
+        select(Authorization.health, Authorization.needs_reauthorization).where(
+            Authorization.id == authorization_id
+        )
+    ).first()
+    return row is not None and row.health != "revoked" and not row.needs_reauthorization
 
 
 def _errors_of(body: str) -> list:

@@ -13,7 +13,7 @@ from auth.security.sessions import SessionStore
 from auth.vault.crypto import digest
 from web.shared.services import services
 
-PUBLIC_BLUEPRINTS = {"oauth", "explainer", "simulator", "api"}
+PUBLIC_BLUEPRINTS = {"oauth", "explainer", "simulator", "api", "operations"}  # operations: its own bearer
 PUBLIC_ENDPOINTS = {"static", "console.login", "favicon"}
 SESSION_KEY = "admin_session"
 

@@ -92,7 +92,9 @@ def token_request(fleet, key, partner):
 
 
 def scrape(fleet) -> dict[tuple, float]:
-    answer = requests.get(f"{fleet.url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10)
+    answer = requests.get(
+        f"{fleet.url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10
+    )
     assert answer.status_code == 200, answer.text[:300]
     found = {}
     for family in text_string_to_metric_families(answer.text):
@@ -124,9 +126,9 @@ def test_a_revocation_reaches_every_worker_and_is_announced_once(fleet, receiver
     assert token_request(fleet, key, PARTNERS[1]).status_code == 200
     deliver(fleet)
     deliver(fleet)
-    assert [e["data"]["selling_partner_id"] for e in receiver.received if e["type"] == "authorization.revoked"] == [
-        revoked
-    ]
+    assert [
+        e["data"]["selling_partner_id"] for e in receiver.received if e["type"] == "authorization.revoked"
+    ] == [revoked]
     metrics = scrape(fleet)
     ok = ("spapi_token_service_requests_total", (("endpoint", "lwa_token"), ("outcome", "ok")))
     no = ("spapi_token_service_requests_total", (("endpoint", "lwa_token"), ("outcome", "refused")))
@@ -155,7 +157,9 @@ def test_an_outage_of_three_checks_is_failing_then_recovered_is_delivered(fleet,
     spapi(runner, "simulator", "outage", "--seconds", "0")
     assert spapi(runner, "check", "--all").exit_code == 0
     deliver(fleet)
-    recovered = [e["data"]["selling_partner_id"] for e in receiver.received if e["type"] == "authorization.recovered"]
+    recovered = [
+        e["data"]["selling_partner_id"] for e in receiver.received if e["type"] == "authorization.recovered"
+    ]
     assert sorted(recovered) == sorted(PARTNERS)
     assert not [e for e in receiver.received if e["type"] == "authorization.revoked"]
 
@@ -202,7 +206,16 @@ def test_two_workers_run_each_job_once_and_stop_on_sigterm(fleet, receiver, tmp_
             record_event(db, "authorization.deleted", selling_partner_id=f"A1GONE{number:08d}", region="NA")
         db.commit()
     expected = len(events(fleet.app, "authorization.stored")) + 5
-    options = ("--deliver-every", "1", "--check-every", "3600", "--due-every", "3600", "--notifications-every", "3600")
+    options = (
+        "--deliver-every",
+        "1",
+        "--check-every",
+        "3600",
+        "--due-every",
+        "3600",
+        "--notifications-every",
+        "3600",
+    )
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
     workers = [start_worker(fleet, path, *options) for path in logs]
     try:
@@ -234,7 +247,16 @@ def test_sigterm_mid_delivery_loses_and_duplicates_nothing(fleet, receiver, tmp_
         record_event(db, "authorization.deleted", selling_partner_id="A1SLOWHOOK0001", region="NA")
         db.commit()
     receiver.delay = 3.0  # the receiver is slow: the worker is stopped while it waits
-    options = ("--deliver-every", "1", "--check-every", "3600", "--due-every", "3600", "--notifications-every", "3600")
+    options = (
+        "--deliver-every",
+        "1",
+        "--check-every",
+        "3600",
+        "--due-every",
+        "3600",
+        "--notifications-every",
+        "3600",
+    )
     worker = start_worker(fleet, tmp_path / "worker.log", *options)
     started = time.monotonic()
     assert wait_for(lambda: "worker started" in (tmp_path / "worker.log").read_text())

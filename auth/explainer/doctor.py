@@ -36,8 +36,9 @@ def check(
     found += _identity(values, simulator)
     found += _public_url(values.get("PUBLIC_URL"))
     found += _status(values, amazon_version)
-    if not secret_known:  # one age, one deadline: never two at once
-        found += _secret_age(values.get("LWA_CLIENT_SECRET_CREATED"), today)
+    created = values.get("LWA_CLIENT_SECRET_CREATED")
+    if not secret_known or not created:  # one age, one deadline: never two at once
+        found += _secret_age(created, today)
     token_url = values.get("LWA_TOKEN_URL")
     if token_url and token_url != DEFAULT_LWA_TOKEN_URL and not simulator:
         found.append(

@@ -15,13 +15,13 @@ from auth.oauth.consent import build_consent_uri
 from auth.oauth.state import FlowContext
 from auth.oauth.state import TooManyStates
 from auth.oauth.state import issue_state
-from auth.operations.deadline import effective_status
 from auth.operations.warnings import outbox_warnings
 from auth.vault.crypto import fingerprint
 from auth.vault.models import Authorization
 from web.shared.browser import browser_id
 from web.shared.explaining import app_context
 from web.shared.explaining import doctor_findings
+from web.shared.explaining import secret_deadline
 from web.shared.services import get_db
 from web.shared.services import services
 
@@ -33,9 +33,7 @@ def dashboard():
     svc = services()
     findings = doctor_findings()
     count = get_db().scalar(select(func.count()).select_from(Authorization))
-    secret, deadline_source = effective_status(
-        get_db(), svc.client_secrets.status(), svc.settings.lwa_client_id
-    )
+    secret, deadline_source = secret_deadline(get_db())
     return render_template(
         "console/dashboard.html",
         settings=svc.settings,

@@ -9,7 +9,7 @@ from flask import request
 from sqlalchemy.exc import SQLAlchemyError
 
 from auth.operations import metrics as core
-from auth.operations.deadline import effective_status
+from web.shared.explaining import secret_deadline
 from web.shared.services import get_db
 from web.shared.services import services
 
@@ -30,9 +30,7 @@ def metrics():
             {"WWW-Authenticate": 'Bearer realm="metrics"', "Content-Type": "text/plain; charset=utf-8"},
         )
     try:
-        status, _source = effective_status(
-            get_db(), services().client_secrets.status(), settings.lwa_client_id
-        )
+        status, _source = secret_deadline(get_db())
         body = core.exposition(get_db(), status.deadline)
     except SQLAlchemyError:
         get_db().rollback()

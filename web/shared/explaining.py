@@ -69,22 +69,36 @@ def doctor_findings() -> list:
     values = _doctor_values()
     amazon_version = services().observed.get("amazon_version")
     try:
-        status = services().client_secrets.status()
         with services().sessions() as db:
-            status, source = effective_status(db, status, services().settings.lwa_client_id)
+            status, source = secret_deadline(db)
             outbox = outbox_warnings(db, bool(services().settings.webhook_url))
     except SQLAlchemyError:
         # The schema is behind: the doctor's other findings still stand.
         return doctor.check(values, amazon_version=amazon_version)
-    findings = doctor.check(values, amazon_version=amazon_version, secret_known=status.deadline is not None)
+    # One age and one deadline: LWA_CLIENT_SECRET_CREATED's findings when they are the
+    # deadline in force, else the stored secret's (or Amazon's notice's).
+    from_setting = source == "setting_created"
+    findings = doctor.check(
+        values, amazon_version=amazon_version, secret_known=status.deadline is not None and not from_setting
+    )
     findings += [Finding("warning", text) for text in outbox]
     return findings + doctor.secret_findings(
         status.created_at,
-        status.deadline,
+        None if from_setting else status.deadline,
         status.last_rotation,
         utcnow(),
         rotation_queue=bool(services().settings.rotation_queue_url),
         source=source,
+    )
+
+
+def secret_deadline(db):
+    """The client secret's status with its one deadline, and where the deadline comes from."""
+    return effective_status(
+        db,
+        services().client_secrets.status(),
+        services().settings.lwa_client_id,
+        services().raw_settings.get("LWA_CLIENT_SECRET_CREATED"),
     )
 
 

@@ -83,6 +83,30 @@ def test_metrics_count_token_service_answers_without_ids(metrics_app):
     assert "nokey" not in text
 
 
+def test_metrics_count_callbacks_by_outcome(metrics_app):
+    client = metrics_app.test_client()
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    key = ("spapi_callbacks_total", (("outcome", "refused"),))
+    before = samples(client.get("/metrics", headers=headers).get_data(as_text=True)).get(key, 0)
+    answer = client.get("/oauth/redirect?state=forged&selling_partner_id=A1X&spapi_oauth_code=ANcode")
+    assert answer.status_code == 400
+    after = client.get("/metrics", headers=headers).get_data(as_text=True)
+    assert samples(after)[key] - before == 1
+    assert "forged" not in after and "ANcode" not in after
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("SPAPI_CHECK_RATE", "0"), ("SPAPI_CHECK_RATE", "fast"), ("SPAPI_CHECK_CONCURRENCY", "0")],
+)
+def test_bad_check_settings_are_refused_by_name(tmp_path, name, value):
+    from app import create_app
+    from auth.config.checks import ConfigError
+
+    with pytest.raises(ConfigError, match=name):
+        create_app(base_config(tmp_path, **{name: value}))
+
+
 def add_event(app, status="pending", age=timedelta(0)):
     with app.extensions["spapi"].sessions() as db:
         event = record_event(db, "authorization.deleted", selling_partner_id="A1WARN", region="NA")

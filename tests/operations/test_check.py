@@ -136,3 +136,19 @@ def test_partner_selection_and_bad_input(server):
     text = spapi(runner, "check")
     assert text.exit_code == 0 and text.output.count("\tok\t") == 3
     assert "Atzr|" not in text.output and "Atza|" not in text.output
+
+
+def test_a_database_outage_exits_2_without_a_traceback(tmp_path):
+    from app import create_app
+    from auth.vault.db import make_engine
+    from tests.conftest import base_config
+
+    app = create_app(base_config(tmp_path))
+    # The database goes away after start-up: nothing listens on port 9.
+    app.extensions["spapi"].sessions.configure(
+        bind=make_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")
+    )
+    result = spapi(app.test_cli_runner(), "check", "--all", "--json")
+    assert result.exit_code == 2
+    assert "database is unavailable" in json.loads(result.output)["error"]
+    app.extensions["spapi"].engine.dispose()

@@ -1,5 +1,6 @@
 """flask spapi check and worker: every authorization's health, and the one background worker."""
 
+import json
 import logging
 import os
 import signal
@@ -44,7 +45,15 @@ def check_command(check_all, partners, rate, concurrency, as_json) -> None:
 
     if check_all and partners:
         _usage("give --all or --partner, not both", as_json)
-    results = checker(rate, concurrency).run(list(partners) or None)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        results = checker(rate, concurrency).run(list(partners) or None)
+    except SQLAlchemyError as error:
+        # Nothing could be checked: neither ok nor revoked, like an LWA outage (exit 2).
+        message = f"the database is unavailable ({type(error).__name__}); nothing was checked"
+        click.echo(json.dumps({"error": message}) if as_json else f"Error: {message}", err=not as_json)
+        raise SystemExit(2) from None
     missing = sorted(set(partners) - {r.selling_partner_id for r in results})
     if missing:
         _usage(f"no stored authorization for {', '.join(missing)}", as_json)
@@ -59,8 +68,6 @@ def check_command(check_all, partners, rate, concurrency, as_json) -> None:
 
 
 def _usage(message: str, as_json: bool) -> None:
-    import json
-
     click.echo(json.dumps({"error": message}) if as_json else f"Error: {message}", err=not as_json)
     raise SystemExit(USAGE_ERROR)
 

@@ -7,6 +7,7 @@ starts: each worker then writes its counters there and a scrape of any worker ad
 selling partner's or an API key's ID: only fixed vocabularies.
 """
 
+import logging
 import os
 from datetime import datetime
 
@@ -26,6 +27,8 @@ from auth.vault.models import OutboxEvent
 from auth.vault.models import utcnow
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+log = logging.getLogger(__name__)
+_broken = False
 # LWA's error codes (RFC 6749 and its own) and our failure kinds; anything else is "other",
 # so an upstream answer can never grow the label set.
 LWA_OUTCOMES = frozenset(
@@ -63,15 +66,32 @@ TOKEN_SERVICE = Counter(
 )
 
 
+def increment(counter: Counter, *labels: str) -> None:
+    """Add one to ``counter``; a metrics directory that cannot be written never fails the
+    request being counted (it is logged once)."""
+    global _broken
+    try:
+        counter.labels(*labels).inc()
+    except OSError as error:
+        if not _broken:
+            log.warning("metrics not counted: %s (PROMETHEUS_MULTIPROC_DIR)", type(error).__name__)
+        _broken = True
+
+
 def count_lwa(grant_type: str, outcome: str) -> None:
     """Count one LWA request (the observer ``auth.clients.lwa`` calls)."""
-    LWA_REQUESTS.labels(
-        grant_type if grant_type in GRANT_TYPES else "other", outcome if outcome in LWA_OUTCOMES else "other"
-    ).inc()
+    increment(
+        LWA_REQUESTS,
+        grant_type if grant_type in GRANT_TYPES else "other",
+        outcome if outcome in LWA_OUTCOMES else "other",
+    )
 
 
 def install() -> None:
-    """Start counting LWA requests (once per process)."""
+    """Start counting LWA requests (once per process), creating the multiprocess directory."""
+    directory = multiprocess_dir()
+    if directory:
+        os.makedirs(directory, exist_ok=True)
     if count_lwa not in lwa.OBSERVERS:
         lwa.OBSERVERS.append(count_lwa)
 

@@ -212,3 +212,14 @@ def test_the_pace_spaces_requests_and_pauses_for_retry_after():
     pace.pause(3.0)
     pace.wait()
     assert now[0] == pytest.approx(4.0)  # nobody sends until LWA's Retry-After has passed
+
+
+def test_an_unwritable_metrics_directory_never_fails_a_request(metrics_app, monkeypatch, tmp_path):
+    from auth.operations import metrics
+
+    def unwritable(*_labels):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(metrics.TOKEN_SERVICE, "labels", unwritable)
+    answer = metrics_app.test_client().post("/api/lwa/o2/token", data={"grant_type": "refresh_token"})
+    assert answer.status_code in (400, 401)  # the token service's own answer, not a 500

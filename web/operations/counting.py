@@ -29,11 +29,10 @@ def _count(response):
     endpoint = request.endpoint or ""
     if endpoint == CALLBACK_ENDPOINT:
         # The callback's success is a 303 to the landing page; its refusals are 400 pages.
-        metrics.CALLBACKS.labels(outcome_of(response.status_code)).inc()
+        metrics.increment(metrics.CALLBACKS, outcome_of(response.status_code))
     elif endpoint in TOKEN_SERVICE_ENDPOINTS:
-        metrics.TOKEN_SERVICE.labels(
-            TOKEN_SERVICE_ENDPOINTS[endpoint], outcome_of(response.status_code)
-        ).inc()
+        label = TOKEN_SERVICE_ENDPOINTS[endpoint]
+        metrics.increment(metrics.TOKEN_SERVICE, label, outcome_of(response.status_code))
     return response
 
 

@@ -94,3 +94,35 @@ def test_a_stop_waits_for_the_running_job_within_the_grace(app):
                 break
         time.sleep(0.05)
     assert time.monotonic() < deadline
+
+
+def test_sqs_and_webhook_outages_are_one_line_each(tmp_path, aws_environment, caplog):
+    from app import create_app
+    from auth.operations import jobs
+    from auth.vault.outbox import record_event
+    from tests.conftest import base_config
+
+    caplog.set_level("INFO", "spapi.worker")
+    app = create_app(
+        base_config(
+            tmp_path,
+            # Nothing listens on port 9: the queue and the webhook receiver are down.
+            SPAPI_ROTATION_QUEUE_URL="http://127.0.0.1:9/123456789012/rotation",
+            SPAPI_WEBHOOK_URL="http://127.0.0.1:9/hook",
+            SPAPI_WEBHOOK_SECRET="webhook-secret-0123456789",
+        )
+    )
+    with app.extensions["spapi"].sessions() as db:
+        record_event(db, "authorization.deleted", selling_partner_id="A1DOWN", region="NA")
+        db.commit()
+    worker = Worker(context(app), [], Leases(app.extensions["spapi"].engine))
+    assert worker.run_job(Job("read_notifications", jobs.read_notifications, every=0, hold=60)).startswith(
+        "failed: "
+    )
+    assert worker.run_job(Job("deliver_events", jobs.deliver_events, every=0, hold=60)) == (
+        "delivered 0, failed 1, dead 0"
+    )
+    assert worker.run_job(Job("announce_due", jobs.announce_due, every=0, hold=60)).startswith("0 due")
+    lines = [r.getMessage() for r in caplog.records if r.name == "spapi.worker"]
+    assert len(lines) == 3 and "webhook-secret" not in " ".join(lines)
+    app.extensions["spapi"].engine.dispose()

@@ -32,6 +32,7 @@ from web import connect
 from web import console
 from web import explainer
 from web import oauth
+from web import operations
 from web import simulator
 from web.shared import browser
 from web.shared import errors
@@ -134,6 +135,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     connect_api = connect.create_api_blueprint()
     csrf.exempt(connect_api)
     app.register_blueprint(connect_api)
+    operations.init_app(app)
     # Browsers ask for /favicon.ico on every page; the icon is one small SVG.
     app.add_url_rule(
         "/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -61,3 +61,22 @@ def on_starting(_server):
     from auth.security import redact
 
     redact.install()
+    _fresh_metrics_directory()
+
+
+def _fresh_metrics_directory():
+    """Start every run's metrics afresh: counters left by an earlier run's workers would add up."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.remove(os.path.join(directory, name))
+
+
+def child_exit(_server, worker):
+    """A dead worker's live gauges must not be summed any longer (its counters stay)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

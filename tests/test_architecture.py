@@ -85,6 +85,7 @@ def test_every_core_package_declares_its_rule():
         "auth.playground",
         "auth.associates",
         "auth.connect",
+        "auth.operations",
     }
     for package, allowed in rules.items():
         assert allowed <= set(rules), f"{package} declares an unknown package: {allowed - set(rules)}"

@@ -38,6 +38,16 @@ RETRYABLE_KINDS = {
 }
 
 
+# Called with (grant_type, outcome) after every request to LWA: the metrics listen here
+# (auth.operations.metrics), so this module needs to know nothing about them.
+OBSERVERS: list[Callable[[str, str], None]] = []
+
+
+def _observe(grant_type: str, outcome: str) -> None:
+    for observer in OBSERVERS:
+        observer(grant_type, outcome)
+
+
 class LwaError(AppError):
     """The token endpoint refused or failed; ``kind`` says how."""
 
@@ -121,10 +131,14 @@ class LwaClient:
             raise LwaError("invalid_client", "no live client secret is stored")
         for number, secret in enumerate(secrets, 1):
             try:
-                return self._call_with(secret, **params)
+                response = self._call_with(secret, **params)
             except LwaError as error:
+                _observe(params["grant_type"], error.kind)
                 if error.kind != "invalid_client" or number == len(secrets):
                     raise
+            else:
+                _observe(params["grant_type"], "ok")
+                return response
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _call_with(self, client_secret: str, **params) -> TokenResponse:

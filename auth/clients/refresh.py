@@ -5,10 +5,10 @@ from sqlalchemy.orm import Session
 from auth.clients.lwa import LwaError
 from auth.clients.token_cache import AccessTokenCache
 from auth.clients.token_cache import CachedToken
+from auth.vault import health
 from auth.vault.crypto import TokenVault
 from auth.vault.models import Authorization
 from auth.vault.models import utcnow
-from auth.vault.store import mark_revoked
 
 
 def refresh_stored(
@@ -26,11 +26,13 @@ def refresh_stored(
     except LwaError as error:
         row.last_refresh_result = error.kind
         if error.kind == "invalid_grant":
-            mark_revoked(db, row)
+            health.record_revoked(db, row)
             cache.forget(refresh_token)
+        elif error.retryable:
+            health.record_failing(db, row, error.kind)
         db.commit()
         raise
     row.last_refresh_result = "ok"
-    row.needs_reauthorization = False
+    health.record_ok(db, row)
     db.commit()
     return token

@@ -180,3 +180,8 @@ def _replace_fetched(token: CachedToken) -> CachedToken:
 
 def _shared_key(key: tuple[str, str]) -> str:
     return f"{key[0]}:{key[1]}"
+
+
+def refresh_key(refresh_token: str) -> str:
+    """The shared tier's key for the access token of ``refresh_token`` (its hash, never it)."""
+    return _shared_key(("refresh", digest(refresh_token)))

@@ -26,6 +26,9 @@ from auth.config.checks import check_url
 from auth.config.connect import DEFAULT_APP_NAME
 from auth.config.connect import read_connect
 from auth.config.identifiers import ROLE_ARN_RE
+from auth.config.operations import DEFAULT_CHECK_CONCURRENCY
+from auth.config.operations import DEFAULT_CHECK_RATE
+from auth.config.operations import operations_settings
 
 DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
 SIMULATOR_PATH = "/simulator"
@@ -86,6 +89,10 @@ class Settings:
     signin_url: str | None = None
     app_name: str = DEFAULT_APP_NAME
     support_url: str | None = None
+    # Operations: the bearer token of GET /metrics (unset: 404), and the pace of `check`.
+    metrics_token: str | None = None
+    check_rate: int = DEFAULT_CHECK_RATE
+    check_concurrency: int = DEFAULT_CHECK_CONCURRENCY
 
     @property
     def draft(self) -> bool:
@@ -207,7 +214,13 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
         trust_proxy_hops=check_proxy_hops(values.get("TRUST_PROXY_HOPS")),
         states_per_minute=check_count("SPAPI_STATES_PER_MINUTE", values.get("SPAPI_STATES_PER_MINUTE"), 30),
     )
-    settings = replace(settings, **_lifecycle(values), **_associates(values), **read_connect(values))
+    settings = replace(
+        settings,
+        **_lifecycle(values),
+        **_associates(values),
+        **read_connect(values),
+        **operations_settings(values),
+    )
     check_secret_key(settings.secret_key)
     token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)
     return replace(settings, lwa_token_url=check_url("LWA_TOKEN_URL", token_url))

@@ -22,17 +22,23 @@ SECRET_WARNING_DAYS = 30
 
 
 def check(
-    values: Mapping[str, str], today: date | None = None, amazon_version: str | None = None
+    values: Mapping[str, str],
+    today: date | None = None,
+    amazon_version: str | None = None,
+    secret_known: bool = False,
 ) -> list[Finding]:
     """Return the findings for a configuration; ``amazon_version`` is what Amazon last sent
-    to the Login URI ("beta" or "none"), when known."""
+    to the Login URI ("beta" or "none"), when known; ``secret_known``: the stored secret's
+    deadline is reported by ``secret_findings``, so LWA_CLIENT_SECRET_CREATED says nothing."""
     today = today or date.today()
     simulator = str(values.get("SPAPI_SIMULATOR", "")).lower() in {"1", "true", "yes", "on"}
     found: list[Finding] = []
     found += _identity(values, simulator)
     found += _public_url(values.get("PUBLIC_URL"))
     found += _status(values, amazon_version)
-    found += _secret_age(values.get("LWA_CLIENT_SECRET_CREATED"), today)
+    created = values.get("LWA_CLIENT_SECRET_CREATED")
+    if not secret_known or not created:  # one age, one deadline: never two at once
+        found += _secret_age(created, today)
     token_url = values.get("LWA_TOKEN_URL")
     if token_url and token_url != DEFAULT_LWA_TOKEN_URL and not simulator:
         found.append(
@@ -195,9 +201,13 @@ def _keys(values) -> list[Finding]:
     return []
 
 
-def secret_findings(created_at, deadline, last_rotation, now, rotation_queue: bool) -> list[Finding]:
-    """The client secret's age and deadline: Amazon stops every LWA call after the deadline."""
+def secret_findings(
+    created_at, deadline, last_rotation, now, rotation_queue: bool, source: str = "180_day_rule"
+) -> list[Finding]:
+    """The client secret's age and deadline: Amazon stops every LWA call after the deadline
+    (``source``: ``amazon_notice`` when Amazon's expiry notice gave it)."""
     found: list[Finding] = []
+    rule = "Amazon's expiry notice" if source == "amazon_notice" else "Amazon's 180-day rule"
     if deadline is not None:
         days = (deadline - now).days
         if days < 0:
@@ -213,7 +223,7 @@ def secret_findings(created_at, deadline, last_rotation, now, rotation_queue: bo
             found.append(
                 Finding(
                     "warning",
-                    f"The LWA client secret must be rotated within {days} days (Amazon's 180-day rule).",
+                    f"The LWA client secret must be rotated within {days} days ({rule}).",
                     "invalid_client",
                 )
             )
@@ -222,7 +232,7 @@ def secret_findings(created_at, deadline, last_rotation, now, rotation_queue: bo
                 Finding(
                     "info",
                     f"The LWA client secret is {(now - created_at).days} days old; "
-                    f"its deadline is in {days} days.",
+                    f"its deadline is in {days} days ({rule}).",
                 )
             )
     found.append(

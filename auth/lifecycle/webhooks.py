@@ -11,6 +11,7 @@ for its retry, the ones after it wait too.
 import hashlib
 import hmac
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,6 +28,7 @@ MAX_ATTEMPTS = 10
 BASE_DELAY = 2.0  # seconds; doubles each attempt, at most an hour
 MAX_DELAY = 3600.0
 TIMEOUT = (3.05, 10)
+log = logging.getLogger(__name__)
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -69,6 +71,10 @@ def deliver_due(
         timestamp = int(time.time())
         error = _post(url, body, timestamp, secret, event)
         event.attempts += 1
+        # One line per attempt: the event's ID and type and the answer, never its payload.
+        log.info(
+            "webhook event %s %s attempt %s: %s", event.id, event.type, event.attempts, error or "delivered"
+        )
         if error is None:
             event.status, event.delivered_at, event.last_error = "delivered", now, None
             delivered += 1

@@ -11,6 +11,7 @@ import string
 import time
 
 from auth.config.identifiers import GRANTLESS_SCOPES
+from auth.simulator.controls import outage_left
 from auth.simulator.grants import NO_EXPIRY
 from auth.simulator.grants import GrantStore
 from auth.simulator.records import Registration
@@ -107,6 +108,8 @@ class SimulatedAmazon(TokenChecks, RestrictedData):
     def token(self, form: dict[str, str]) -> TokenAnswer:
         """Answer one token request whose parameters are ``form``."""
         reg = self.registration
+        if outage_left(self.grants.engine, self.clock) > 0:  # flask spapi simulator outage
+            return error_answer(503, "temporarily_unavailable", "The service is temporarily unavailable")
         client_id, client_secret = form.get("client_id", ""), form.get("client_secret", "")
         grant_type = form.get("grant_type")
         if not grant_type:

@@ -103,6 +103,11 @@ class Authorization(Base):
     # The developer's own ID for its customer and its tags (JSON object), from a connect session.
     customer_ref: Mapped[str | None] = mapped_column(String(128), index=True)
     tags: Mapped[str | None] = mapped_column(Text)
+    # What the last refresh or check said (auth.vault.health): ok, failing (LWA unreachable,
+    # never a verdict on the grant) or revoked (invalid_grant); failures in a row while failing.
+    health: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    health_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PendingAuthorization(Base):
@@ -379,3 +384,15 @@ class LoginSession(Base):
     connect_session_id: Mapped[str | None] = mapped_column(String(40))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     address_hash: Mapped[str | None] = mapped_column(String(64))  # for the per-minute limit
+
+
+class JobLease(Base):
+    """Which worker runs a background job now (``auth.operations.leases``), and how it went."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    until: Mapped[float | None] = mapped_column(Float)  # epoch seconds
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_result: Mapped[str | None] = mapped_column(String(300))

@@ -18,6 +18,7 @@ TYPES = (
     "authorization.rejected",
     "authorization.deleted",
     "authorization.revoked",
+    "authorization.recovered",
     "authorization.due_soon",
     "client_secret.rotated",
     "client_secret.expiring",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from auth.vault import audit
 from auth.vault import customers
+from auth.vault import health
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import fingerprint
 from auth.vault.models import Authorization
@@ -62,6 +63,7 @@ def upsert_active(
     """
     values = {**values, "last_refresh_at": None, "last_refresh_result": None, "needs_reauthorization": False}
     values.update(customers.from_invitation(db, values.get("invitation_id")))
+    values |= {"health": "ok", "health_failures": 0, "last_checked_at": None}
     for _attempt in range(2):  # pragma: no mutate (one retry after a racing insert is all it takes)
         row = find_authorization(db, selling_partner_id, region)
         before = row.fingerprint if row is not None else None
@@ -174,16 +176,7 @@ def save_pending(
 def mark_revoked(db: Session, row: Authorization) -> None:
     """LWA said ``invalid_grant`` for the row's token: revoked, expired (365 days) or disabled,
     which only the partner can fix. Reported once as an event; the caller commits."""
-    if not row.needs_reauthorization:
-        record_event(
-            db,
-            "authorization.revoked",
-            selling_partner_id=row.selling_partner_id,
-            region=row.region,
-            token_fingerprint=row.fingerprint,
-        )
-    row.needs_reauthorization = True
-    row.last_refresh_result = "invalid_grant"
+    health.record_revoked(db, row)
 
 
 def find_authorization(db: Session, selling_partner_id: str, region: str) -> Authorization | None:

@@ -18,7 +18,7 @@ from tests.helpers import REFRESH_TOKEN
 from tests.helpers import authorizations
 from tests.helpers import count
 
-PUBLIC_BLUEPRINTS = {"oauth", "explainer", "simulator", "api", "connect", "connect_api"}
+PUBLIC_BLUEPRINTS = {"oauth", "explainer", "simulator", "api", "connect", "connect_api", "operations"}
 PUBLIC_ENDPOINTS = {"static", "console.login", "favicon"}  # favicon: a redirect to a static file
 TOKEN_SHAPE = re.compile(r"Atz[ar]\|[A-Za-z0-9_-]{8}")
 

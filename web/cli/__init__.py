@@ -13,7 +13,9 @@ from web.cli import explain
 from web.cli import flow
 from web.cli import invitations
 from web.cli import lifecycle
+from web.cli import operations
 from web.cli import simulator
+from web.cli import simulator_controls
 from web.cli import tokens
 
 COMMANDS = (
@@ -39,6 +41,9 @@ COMMANDS = (
     lifecycle.events_group,
     associates.associates_group,
     connect.reauthorize_command,
+    operations.check_command,
+    operations.worker_command,
+    simulator_controls.simulator_group,
 )
 
 

@@ -38,6 +38,8 @@ def authorizations_command(as_json: bool) -> None:
                 "account_fingerprint": row.account_fingerprint,
                 "customer": row.customer_label,
                 **of_row(row),
+                "health": row.health,
+                "last_checked_at": row.last_checked_at.isoformat() if row.last_checked_at else None,
             }
             for row in list_authorizations(db)
         ]

@@ -168,6 +168,8 @@ def events_group(context, status, as_json) -> None:
             f"\t{r['created_at']}\tattempts {r['attempts']}"
         ),
     )
+    if status == "dead" and rows:
+        raise SystemExit(1)  # for monitoring: a dead event is one the developer never got
 
 
 @events_group.command("deliver")

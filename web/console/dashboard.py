@@ -15,11 +15,13 @@ from auth.oauth.consent import build_consent_uri
 from auth.oauth.state import FlowContext
 from auth.oauth.state import TooManyStates
 from auth.oauth.state import issue_state
+from auth.operations.warnings import outbox_warnings
 from auth.vault.crypto import fingerprint
 from auth.vault.models import Authorization
 from web.shared.browser import browser_id
 from web.shared.explaining import app_context
 from web.shared.explaining import doctor_findings
+from web.shared.explaining import secret_deadline
 from web.shared.services import get_db
 from web.shared.services import services
 
@@ -31,11 +33,22 @@ def dashboard():
     svc = services()
     findings = doctor_findings()
     count = get_db().scalar(select(func.count()).select_from(Authorization))
+    secret, deadline_source = secret_deadline(get_db())
     return render_template(
         "console/dashboard.html",
         settings=svc.settings,
         findings=findings,
-        secret=svc.client_secrets.status(),
+        secret=secret,
+        deadline_source=deadline_source,
+        operations_warnings=outbox_warnings(get_db(), bool(svc.settings.webhook_url)),
+        unhealthy=get_db()
+        .execute(
+            select(Authorization.health, func.count())
+            .where(Authorization.health != "ok")
+            .group_by(Authorization.health)
+            .order_by(Authorization.health)
+        )
+        .all(),
         due=due_within(get_db(), DUE_WINDOW_DAYS),
         due_window=DUE_WINDOW_DAYS,
         secret_fingerprint=fingerprint(svc.settings.lwa_client_secret),

@@ -13,7 +13,7 @@ from auth.security.sessions import SessionStore
 from auth.vault.crypto import digest
 from web.shared.services import services
 
-PUBLIC_BLUEPRINTS = {"oauth", "explainer", "simulator", "api", "connect", "connect_api"}
+PUBLIC_BLUEPRINTS = {"oauth", "explainer", "simulator", "api", "connect", "connect_api", "operations"}
 PUBLIC_ENDPOINTS = {"static", "console.login", "favicon"}
 SESSION_KEY = "admin_session"
 

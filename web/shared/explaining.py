@@ -12,6 +12,9 @@ from auth.explainer.catalog import Entry
 from auth.explainer.diagnose import Context
 from auth.explainer.diagnose import Diagnosis
 from auth.explainer.diagnose import explain_lwa_error
+from auth.explainer.findings import Finding
+from auth.operations.deadline import effective_status
+from auth.operations.warnings import outbox_warnings
 from auth.vault.models import utcnow
 from web.shared.services import services
 
@@ -61,18 +64,41 @@ def explain_lwa(error: LwaError | None):
 
 
 def doctor_findings() -> list:
-    """The doctor's findings for this app: its settings and what Amazon last sent."""
-    findings = doctor.check(_doctor_values(), amazon_version=services().observed.get("amazon_version"))
+    """The doctor's findings for this app: its settings, what Amazon last sent, the client
+    secret's one deadline and the webhook outbox's warnings."""
+    values = _doctor_values()
+    amazon_version = services().observed.get("amazon_version")
     try:
-        status = services().client_secrets.status()
+        with services().sessions() as db:
+            status, source = secret_deadline(db)
+            outbox = outbox_warnings(db, bool(services().settings.webhook_url))
     except SQLAlchemyError:
-        return findings  # the schema is behind: the doctor's other findings still stand
+        # The schema is behind: the doctor's other findings still stand.
+        return doctor.check(values, amazon_version=amazon_version)
+    # One age and one deadline: LWA_CLIENT_SECRET_CREATED's findings when they are the
+    # deadline in force, else the stored secret's (or Amazon's notice's).
+    from_setting = source == "setting_created"
+    findings = doctor.check(
+        values, amazon_version=amazon_version, secret_known=status.deadline is not None and not from_setting
+    )
+    findings += [Finding("warning", text) for text in outbox]
     return findings + doctor.secret_findings(
         status.created_at,
-        status.deadline,
+        None if from_setting else status.deadline,
         status.last_rotation,
         utcnow(),
         rotation_queue=bool(services().settings.rotation_queue_url),
+        source=source,
+    )
+
+
+def secret_deadline(db):
+    """The client secret's status with its one deadline, and where the deadline comes from."""
+    return effective_status(
+        db,
+        services().client_secrets.status(),
+        services().settings.lwa_client_id,
+        services().raw_settings.get("LWA_CLIENT_SECRET_CREATED"),
     )
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint
 from auth.config.settings import SIMULATOR_PATH
 from web.simulator import associates
 from web.simulator import consent
+from web.simulator import controls
 from web.simulator import lwa
 from web.simulator import spapi
 
@@ -43,6 +44,9 @@ def create_blueprint() -> Blueprint:
     bp.add_url_rule(
         "/associates/<host>/paapi5/getitems", view_func=associates.paapi_get_items, methods=["POST"]
     )
+    bp.add_url_rule("/controls/revoke", view_func=controls.revoke, methods=["POST"])
+    bp.add_url_rule("/controls/outage", view_func=controls.outage, methods=["POST"])
+    bp.add_url_rule("/controls/expiry-notice", view_func=controls.expiry_notice, methods=["POST"])
     bp.add_url_rule(
         "/<host>/vendor/orders/v1/purchaseOrders", view_func=spapi.vendor_purchase_orders, methods=["GET"]
     )

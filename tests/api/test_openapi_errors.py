@@ -11,11 +11,13 @@ ERRORS = ("400", "401", "404", "405", "413", "429", "500", "503")
 
 def shape(answer: dict) -> str:
     """The schema an answer refers to, through a shared response or inline."""
-    ref = answer.get("$ref") or answer["content"]["application/json"]["schema"].get("$ref", "")
+    ref = answer.get("$ref") or answer.get("content", {}).get("application/json", {}).get("schema", {}).get(
+        "$ref", ""
+    )
     if ref.startswith("#/components/responses/"):
-        target = SPEC["components"]["responses"][ref.rsplit("/", 1)[1]]
-        ref = target["content"]["application/json"]["schema"]["$ref"]
-    return ref.rsplit("/", 1)[1]
+        target = SPEC["components"]["responses"][ref.rsplit("/", 1)[-1]]
+        ref = target["content"]["application/json"]["schema"].get("$ref", "")
+    return ref.rsplit("/", 1)[-1]
 
 
 def test_the_document_is_valid_openapi():

@@ -111,3 +111,41 @@ if __name__ == "__main__":
     if parser.parse_args().write_split:
         write_split()
         print(f"wrote {SPLIT}")
+
+
+def score(items: list[dict], diagnose) -> dict[str, dict[str, int]]:
+    """Per system (and "all"): cases, right entry first, right entry in the first three, and
+    reports with an error finding that the expected entry does not explain."""
+    table: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "top1": 0, "top3": 0, "false": 0})
+    for report in items:
+        result = diagnose(report["input"])
+        ids = [entry.id for entry in result.entries]
+        allowed = {report["expect"], *report.get("allowed_findings", [])}
+        wrong = any(f.severity == "error" and f.entry_id not in allowed for f in result.findings)
+        for key in (report["system"], "all"):
+            row = table[key]
+            row["n"] += 1
+            row["top1"] += ids[:1] == [report["expect"]]
+            row["top3"] += report["expect"] in ids[:3]
+            row["false"] += wrong
+    return dict(table)
+
+
+def split_sets() -> tuple[list[dict], list[dict]]:
+    """(tuning, held_out) reports."""
+    held = load_split()
+    items = reports()
+    return [r for r in items if report_key(r) not in held], [r for r in items if report_key(r) in held]
+
+
+def format_table(tuning: dict, held_out: dict) -> str:
+    """Both scores per system, side by side."""
+    lines = [f"{'system':10} {'tuning n':>8} {'top1':>6} {'top3':>6} {'false':>5}   {'held-out n':>10} {'top1':>6} {'top3':>6} {'false':>5}"]
+    for system in sorted(set(tuning) | set(held_out), key=lambda s: (s == "all", s)):
+        cells = []
+        for table in (tuning, held_out):
+            row = table.get(system, {"n": 0, "top1": 0, "top3": 0, "false": 0})
+            n = row["n"] or 1
+            cells.append(f"{row['n']:>8} {row['top1'] / n:6.0%} {row['top3'] / n:6.0%} {row['false']:>5}")
+        lines.append(f"{system:10} {cells[0]}   {cells[1].replace(' ' * 8, ' ' * 10, 1) if False else '  ' + cells[1]}")
+    return "\n".join(lines)

@@ -140,12 +140,13 @@ def split_sets() -> tuple[list[dict], list[dict]]:
 
 def format_table(tuning: dict, held_out: dict) -> str:
     """Both scores per system, side by side."""
-    lines = [f"{'system':10} {'tuning n':>8} {'top1':>6} {'top3':>6} {'false':>5}   {'held-out n':>10} {'top1':>6} {'top3':>6} {'false':>5}"]
+    head = f"{'n':>5} {'top1':>6} {'top3':>6} {'false':>5}"
+    lines = [f"{'':10} {'tuning':^25}   {'held-out':^25}", f"{'system':10} {head}   {head}"]
     for system in sorted(set(tuning) | set(held_out), key=lambda s: (s == "all", s)):
         cells = []
         for table in (tuning, held_out):
             row = table.get(system, {"n": 0, "top1": 0, "top3": 0, "false": 0})
             n = row["n"] or 1
-            cells.append(f"{row['n']:>8} {row['top1'] / n:6.0%} {row['top3'] / n:6.0%} {row['false']:>5}")
-        lines.append(f"{system:10} {cells[0]}   {cells[1].replace(' ' * 8, ' ' * 10, 1) if False else '  ' + cells[1]}")
+            cells.append(f"{row['n']:>5} {row['top1'] / n:6.0%} {row['top3'] / n:6.0%} {row['false']:>5}")
+        lines.append(f"{system:10} {cells[0]}   {cells[1]}")
     return "\n".join(lines)

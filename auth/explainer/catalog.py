@@ -24,7 +24,14 @@ REQUIRED = {
     "sources": list,
     "confidence": str,
 }
-OPTIONAL = {"aliases": list, "patterns": list, "messages": list, "http_status": int, "notes": str, "generic": bool}
+OPTIONAL = {
+    "aliases": list,
+    "patterns": list,
+    "messages": list,
+    "http_status": int,
+    "notes": str,
+    "generic": bool,
+}
 FILE_KEYS = {"system", "system_name", "system_description", "entry"}
 
 

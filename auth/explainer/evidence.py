@@ -52,7 +52,6 @@ SPECIFIC_MESSAGE_BONUS = 1.5
 SYSTEM_BOOST = 2.5
 
 
-
 class Scores:
     """Accumulates evidence for entries; the strongest evidence ranks first."""
 

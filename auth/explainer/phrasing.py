@@ -28,6 +28,10 @@ TYPO_CUTOFF = 84
 # How much of a message must be present, and what that is worth beside a hand pattern (10).
 MESSAGE_COVERAGE = 0.72
 TITLE_COVERAGE = 0.8
+# Below an exact pattern (10+) and an explicit code (11): a near match only decides when
+# nothing exact did ("invalid grant parameter : code" must not pass for ": refresh_token").
+PHRASE_BASE = 7.5
+TITLE_BASE = 5
 TRUNCATED_RE = re.compile(r"(.{20,160}?)\s*\(truncated\.\.\.\)", re.S)
 TRUNCATED_MIN = 24
 
@@ -73,7 +77,7 @@ def corrected(word: str) -> str:
 
 def phrasing_matches(text: str) -> list[tuple[Entry, float]]:
     """Entries whose message or title the text contains nearly word for word, with a score:
-    up to 10 for Amazon's own message (like a hand pattern), up to 8 for our title."""
+    up to 9.5 for Amazon's own message (just under a hand pattern), up to 7 for our title."""
     docs, idf, _ = _index()
     present = {corrected(w) for w in words(text)[:MAX_WORDS]}
     found: dict[str, tuple[Entry, float]] = {}
@@ -82,7 +86,7 @@ def phrasing_matches(text: str) -> list[tuple[Entry, float]]:
         coverage = sum(idf[w] for w in doc if w in present) / total
         if coverage < (MESSAGE_COVERAGE if is_message else TITLE_COVERAGE):
             continue
-        score = 8 + 2 * coverage if is_message else 6 + 2 * coverage
+        score = PHRASE_BASE + 2 * coverage if is_message else TITLE_BASE + 2 * coverage
         if score > found.get(entry.id, (entry, 0))[1]:
             found[entry.id] = (entry, score)
     found.update({e.id: (e, s) for e, s in truncated_matches(text) if s > found.get(e.id, (e, 0))[1]})

@@ -12,16 +12,23 @@ from auth.explainer.findings import Finding
 
 # Grantless operations (client_credentials token with a scope) and the entry that explains a
 # refusal of each. createSubscription is the opposite case: it needs the seller's token.
+ROTATION = "sellingpartnerapi::client_credential:rotation"
 GRANTLESS = {
     "createdestination": ("token-kind-mismatch", "sellingpartnerapi::notifications"),
     "getdestinations": ("token-kind-mismatch", "sellingpartnerapi::notifications"),
     "deletedestination": ("token-kind-mismatch", "sellingpartnerapi::notifications"),
-    "rotateapplicationclientsecret": ("rotation-needs-grantless", "sellingpartnerapi::client_credential:rotation"),
-    "rotate application client secret": ("rotation-needs-grantless", "sellingpartnerapi::client_credential:rotation"),
+    "rotateapplicationclientsecret": (
+        "rotation-needs-grantless",
+        "sellingpartnerapi::client_credential:rotation",
+    ),
+    "rotate application client secret": (
+        "rotation-needs-grantless",
+        "sellingpartnerapi::client_credential:rotation",
+    ),
     "getauthorizationcode": ("authorization-api-unauthorized", "sellingpartnerapi::migration"),
 }
 DENIED = ("access to requested resource is denied", "'unauthorized'", '"unauthorized"', "403", "forbidden")
-SANDBOX = ("sandbox.sellingpartnerapi", "_sandbox", "aws_env=\"sandbox\"", "sandbox = true", "the sandbox")
+SANDBOX = ("sandbox.sellingpartnerapi", "_sandbox", 'aws_env="sandbox"', "sandbox = true", "the sandbox")
 STATUS_RE = re.compile(
     r"\b(?:status(?: code)?|code|http/\d(?:\.\d)?|httpstatus)\s*[=:]?\s*\(?(40[013]|429|500|503)\b"
     r"|\b(40[013]|429|500|503)\s+(?:forbidden|unauthorized|bad request|too many requests)"

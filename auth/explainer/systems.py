@@ -67,13 +67,24 @@ SIGNALS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
     (
         "legacy",
         3,
-        ("getauthorizationcode", "authorization/v1/authorizationcode", "mws.amazonaws.com", "amazonmwsapierror"),
+        (
+            "getauthorizationcode",
+            "authorization/v1/authorizationcode",
+            "mws.amazonaws.com",
+            "amazonmwsapierror",
+        ),
     ),
     ("legacy", 1.5, ("aws4-hmac-sha256", "canonical string", "string-to-sign", "mwsauthtoken", "mws")),
     (
         "sts",
         3,
-        ("sts.amazonaws.com", "sts.eu-west-1", "assumerole", "awssecuritytokenservice", "refreshrolecredentials"),
+        (
+            "sts.amazonaws.com",
+            "sts.eu-west-1",
+            "assumerole",
+            "awssecuritytokenservice",
+            "refreshrolecredentials",
+        ),
     ),
     ("sts", 1.5, ("<errorresponse", "arn:aws:iam", "arn:aws:sts", "botocore", "rolearn")),
     (
@@ -105,7 +116,11 @@ SIGNALS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
             "amazon.exception.amazonexception",
         ),
     ),
-    ("paapi", 1.5, ("partnertag", "partner tag", "associate tag", "associates central", "itemlookup", "searchitems")),
+    (
+        "paapi",
+        1.5,
+        ("partnertag", "partner tag", "associate tag", "associates central", "itemlookup", "searchitems"),
+    ),
     ("buywithprime", 3, ("buy with prime", "buywithprime")),
 )
 MAX_TEXT = 20000

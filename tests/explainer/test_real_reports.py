@@ -61,7 +61,9 @@ def test_scores_per_system_on_tuning_and_held_out(capsys):
             assert row["top1"] / row["n"] >= HELD_OUT_SYSTEM_TOP1, f"held-out top-1 below 80% for {system}"
 
 
-@pytest.mark.parametrize("report", TUNING, ids=lambda r: r["source"].rsplit("/", 3)[-3] + "#" + r["source"].rsplit("/", 1)[-1])
+@pytest.mark.parametrize(
+    "report", TUNING, ids=lambda r: r["source"].rsplit("/", 3)[-3] + "#" + r["source"].rsplit("/", 1)[-1]
+)
 def test_no_error_finding_that_the_paste_does_not_support(report):
     # The reports are judged without this app's configuration: any "error" finding would have
     # to come from the paste itself (a real malformed URL), and none of these has one that the

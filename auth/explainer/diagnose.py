@@ -2,11 +2,12 @@
 catalog entries that explain it and findings specific to that input.
 """
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
 from dataclasses import field
+
+from rapidfuzz import fuzz
 
 from auth.explainer.catalog import Entry
 from auth.explainer.catalog import catalog
@@ -140,7 +141,7 @@ def closest(text: str, limit: int = 5) -> list[Entry]:
     for entry in catalog().entries():
         for name in (entry.code, entry.id, entry.title, *entry.aliases):
             candidate = normalize(name)
-            ratio = difflib.SequenceMatcher(None, probe, candidate).ratio()
+            ratio = fuzz.ratio(probe, candidate) / 100
             # Equal edit ratios (MD1001 is as close to MD9001 as to MD1000) are settled by the
             # shared prefix: people mistype the end of a code more often than its start.
             prefix = len(os.path.commonprefix([probe, candidate])) / max(len(probe), 1)

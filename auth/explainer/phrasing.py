@@ -50,40 +50,50 @@ def words(text: str) -> list[str]:
 
 
 @functools.cache
-def _index() -> tuple[tuple[tuple[Entry, frozenset[str], bool], ...], dict[str, float], tuple[str, ...]]:
-    """(entry, words, is_message) documents, each word's idf, and the vocabulary."""
-    docs = []
+def _index() -> tuple[tuple[tuple[Entry, float, bool], ...], dict[str, tuple[tuple[int, float], ...]], dict]:
+    """The documents (entry, total idf, is it Amazon's message), an inverted index from each
+    word to the documents holding it with the word's idf, and the vocabulary."""
+    raw = []
     for entry in catalog().entries():
-        for message in entry.messages:
-            docs.append((entry, frozenset(words(message)), True))
-        docs.append((entry, frozenset(words(entry.title)), False))
+        raw.extend((entry, frozenset(words(message)), True) for message in entry.messages)
+        raw.append((entry, frozenset(words(entry.title)), False))
+    raw = [doc for doc in raw if len(doc[1]) >= 3]
     frequency: dict[str, int] = {}
-    for _, doc, _ in docs:
+    for _, doc, _ in raw:
         for word in doc:
             frequency[word] = frequency.get(word, 0) + 1
-    idf = {word: math.log(1 + len(docs) / count) for word, count in frequency.items()}
-    return tuple(d for d in docs if len(d[1]) >= 3), idf, tuple(sorted(idf))
+    idf = {word: math.log(1 + len(raw) / count) for word, count in frequency.items()}
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for number, (_, doc, _) in enumerate(raw):
+        for word in doc:
+            postings.setdefault(word, []).append((number, idf[word]))
+    docs = tuple((entry, sum(idf[w] for w in doc), is_message) for entry, doc, is_message in raw)
+    return docs, {w: tuple(p) for w, p in postings.items()}, {"words": tuple(sorted(idf))}
 
 
 @functools.lru_cache(maxsize=4096)
 def corrected(word: str) -> str:
     """``word`` itself when the catalog knows it, else its closest catalog word (a typo)."""
-    _, idf, vocabulary = _index()
-    if word in idf or len(word) < TYPO_MIN_LENGTH:
+    _, postings, vocabulary = _index()
+    if word in postings or len(word) < TYPO_MIN_LENGTH:
         return word
-    match = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+    match = process.extractOne(word, vocabulary["words"], scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
     return match[0] if match else word
 
 
 def phrasing_matches(text: str) -> list[tuple[Entry, float]]:
     """Entries whose message or title the text contains nearly word for word, with a score:
     up to 9.5 for Amazon's own message (just under a hand pattern), up to 7 for our title."""
-    docs, idf, _ = _index()
+    docs, postings, _ = _index()
     present = {corrected(w) for w in words(text)[:MAX_WORDS]}
+    weight: dict[int, float] = {}
+    for word in present:
+        for number, idf in postings.get(word, ()):
+            weight[number] = weight.get(number, 0) + idf
     found: dict[str, tuple[Entry, float]] = {}
-    for entry, doc, is_message in docs:
-        total = sum(idf[w] for w in doc)
-        coverage = sum(idf[w] for w in doc if w in present) / total
+    for number, held in weight.items():
+        entry, total, is_message = docs[number]
+        coverage = held / total
         if coverage < (MESSAGE_COVERAGE if is_message else TITLE_COVERAGE):
             continue
         score = PHRASE_BASE + 2 * coverage if is_message else TITLE_BASE + 2 * coverage
@@ -97,6 +107,8 @@ def truncated_matches(text: str) -> list[tuple[Entry, float]]:
     """Messages a logger cut short ("...some or all requ (truncated...)"): the words before the
     cut are the start of the entry's message or pattern."""
     found = []
+    if "(truncated" not in text:
+        return found
     for match in TRUNCATED_RE.finditer(text[:20000]):
         tail = compact(match.group(1)).strip("\"'")
         for quote in ('"', "'", ":"):

@@ -141,7 +141,7 @@ def system_votes(text: str) -> dict[str, float]:
             votes[system] = votes.get(system, 0) + weight
     # A Creators API credential set shares the LWA token endpoint (3.x); the scope decides.
     if "creatorsapi::default" in flat or "creatorsapi/default" in flat:
-        votes["creators"] = votes.get("creators", 0) + 3
+        votes["creators"] = votes.get("creators", 0) + 5
     return votes
 
 

@@ -26,6 +26,7 @@ from auth.explainer.redirect_findings import RedirectSignals
 from auth.explainer.redirect_findings import redirect_signal_findings
 from auth.explainer.request_context import context_evidence
 from auth.explainer.request_context import status_fallback
+from auth.explainer.sent_findings import sent_findings
 from auth.explainer.timing import timing_findings
 from auth.explainer.url_findings import url_findings
 
@@ -123,7 +124,7 @@ def diagnose_redirect(signals: RedirectSignals) -> Diagnosis:
             scores.add(entry, score)
     if signals.error_description:
         text_evidence(signals.error_description, scores)
-    findings = redirect_signal_findings(signals)
+    findings = redirect_signal_findings(signals) + sent_findings(signals)
     entries = scores.ranked()
     for finding in findings:
         entry = catalog().get(finding.entry_id) if finding.entry_id else None

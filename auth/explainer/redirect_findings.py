@@ -9,8 +9,10 @@ and lets a seller who comes back with one learn what to do.
 
 import re
 from collections.abc import Mapping
+import json
 from dataclasses import asdict
 from dataclasses import dataclass
+from dataclasses import replace
 
 from auth.explainer.catalog import catalog
 from auth.explainer.findings import Finding
@@ -38,6 +40,11 @@ class RedirectSignals:
     mws_auth_token: bool = False
     login_parameters: bool = False
     selling_partner_id: bool = False
+    # What our consent URI carried, from the consumed state (none of it is secret).
+    sent_application_id: str = ""
+    sent_version: str = ""
+    sent_marketplace_id: str = ""
+    sent_known: bool = False
 
     @property
     def reported_error(self) -> bool:
@@ -64,6 +71,26 @@ class RedirectSignals:
             mws_auth_token=data.get("mws_auth_token") is True,
             login_parameters=data.get("login_parameters") is True,
             selling_partner_id=data.get("selling_partner_id") is True,
+            sent_application_id=_text(data.get("sent_application_id")),
+            sent_version=_text(data.get("sent_version")),
+            sent_marketplace_id=_text(data.get("sent_marketplace_id")),
+            sent_known=data.get("sent_known") is True,
+        )
+
+    def with_sent(self, record: str | None) -> "RedirectSignals":
+        """These signals beside what the consent URI carried (``consent.sent_record`` JSON)."""
+        try:
+            sent = json.loads(record) if record else None
+        except ValueError:
+            sent = None
+        if not isinstance(sent, dict):
+            return self
+        return replace(
+            self,
+            sent_application_id=_text(sent.get("application_id")),
+            sent_version=_text(sent.get("version")),
+            sent_marketplace_id=_text(sent.get("marketplace_id")),
+            sent_known=True,
         )
 
 

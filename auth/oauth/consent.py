@@ -1,5 +1,6 @@
 """Building the OAuth authorization (consent) URI on Seller Central or Vendor Central."""
 
+import json
 from urllib.parse import urlencode
 
 CONSENT_PATH = "/apps/authorize/consent"
@@ -25,3 +26,17 @@ def build_consent_uri(
     if draft:
         params["version"] = "beta"
     return f"{central_url.rstrip('/')}{CONSENT_PATH}?{urlencode(params)}"
+
+
+def sent_record(
+    application_id: str, *, draft: bool, redirect_uri: str | None = None, marketplace_id: str | None = None
+) -> str:
+    """What ``build_consent_uri`` puts in the URI besides the state, as JSON for the state row."""
+    return json.dumps(
+        {
+            "application_id": application_id,
+            "version": "beta" if draft else None,
+            "redirect_uri": redirect_uri,
+            "marketplace_id": marketplace_id,
+        }
+    )

@@ -62,6 +62,7 @@ class FlowContext:
     marketplace_id: str | None = None
     selling_partner_id: str | None = None
     invitation_id: int | None = None
+    consent_sent: str | None = None
 
 
 def new_browser_id() -> str:
@@ -113,6 +114,7 @@ def issue_state(
                 "selling_partner_id": context.selling_partner_id,
                 "invitation_id": context.invitation_id,
                 "address_hash": address_hash,
+                "consent_sent": context.consent_sent,
                 "created_at": now,
                 "expires_at": now + STATE_TTL,
             },
@@ -167,6 +169,7 @@ def consume_state(
             row.marketplace_id,
             row.selling_partner_id,
             row.invitation_id,
+            row.consent_sent,
         )
     raise StateError(_why_rejected(row, browser_hash, now))
 

@@ -62,6 +62,9 @@ class OAuthState(Base):
     invitation_id: Mapped[int | None] = mapped_column(Integer)
     # Hash of the client address, to limit how many states one address can have issued.
     address_hash: Mapped[str | None] = mapped_column(String(64))
+    # What the consent URI carried (JSON: application_id, version, redirect_uri, marketplace_id;
+    # never the state), so a return without a code is compared with what was asked.
+    consent_sent: Mapped[str | None] = mapped_column(Text)
 
 
 class UsedCode(Base):

@@ -98,7 +98,7 @@ def callback():
         log.warning("code exchange failed: %s (HTTP %s)", error.kind, error.http_status)
         return _failure(outcome("lwa", error.kind), error.status, lwa_error=error)
     if isinstance(result, Cancelled):
-        signals = signals or RedirectSignals()
+        signals = (signals or RedirectSignals()).with_sent(result.context.consent_sent)
         log.info(
             "authorization ended without a code (%s)",
             ", ".join(signals.codes) or signals.error or "cancelled",

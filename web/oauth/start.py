@@ -10,6 +10,7 @@ from flask import request
 from auth.config.marketplaces import ACCOUNT_TYPES
 from auth.config.marketplaces import catalog
 from auth.oauth.consent import build_consent_uri
+from auth.oauth.consent import sent_record
 from auth.oauth.outcomes import outcome
 from auth.oauth.state import FlowContext
 from auth.oauth.state import TooManyStates
@@ -83,6 +84,9 @@ def start_website_flow(key: str, account_type: str, invitation_id: int | None = 
             marketplace.region.code,
             marketplace.marketplace_id,
             invitation_id=invitation_id,
+            consent_sent=sent_record(
+                settings.application_id, draft=settings.draft, marketplace_id=marketplace.marketplace_id
+            ),
         ),
     )
     uri = build_consent_uri(

@@ -7,9 +7,9 @@ parameter and spelled loosely ("md-1000", "SPDC 8143"). Reading them defensively
 and lets a seller who comes back with one learn what to do.
 """
 
+import json
 import re
 from collections.abc import Mapping
-import json
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import replace

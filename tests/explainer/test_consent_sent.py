@@ -18,7 +18,8 @@ def came_back(client, **params) -> str:
 
 def test_md1000_after_version_beta_for_a_draft_app_is_not_the_missing_beta(client):
     page = came_back(client, error="MD1000")
-    assert "carried application_id amzn1.sp.solution." in page and "version=beta, marketplace ATVPDKIKX0DER" in page
+    assert "carried application_id amzn1.sp.solution." in page
+    assert "version=beta, marketplace ATVPDKIKX0DER" in page
     assert "so MD1000 here is not the missing beta flag" in page
     assert "set SPAPI_APP_STATUS=draft" not in page
 
@@ -36,7 +37,8 @@ def test_md1000_without_version_beta_names_the_published_setting(tmp_path):
 
 def test_the_comparison_never_carries_the_state(client):
     state = start_website_flow(client)
-    page = client.get("/oauth/redirect", query_string={"state": state, "error": "MD9000"}, follow_redirects=True)
+    query = {"state": state, "error": "MD9000"}
+    page = client.get("/oauth/redirect", query_string=query, follow_redirects=True)
     assert b"The consent URI this app sent for this state carried" in page.data
     assert state.encode() not in page.data
 

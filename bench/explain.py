@@ -115,7 +115,7 @@ def main(argv=None) -> int:
                 server.close()
     print(
         f"{rounds} interleaved rounds of {requests} requests over {len(bodies)} corpus reports; "
-        "gunicorn, 2 sync workers each; 4 client threads"
+        "gunicorn, 2 workers each (the settings of gunicorn.conf.py); 4 client threads"
     )
     print(HEADER)
     print(result.row("/api/explain (real reports corpus)"))

@@ -17,14 +17,9 @@ GRANTLESS = {
     "createdestination": ("token-kind-mismatch", "sellingpartnerapi::notifications"),
     "getdestinations": ("token-kind-mismatch", "sellingpartnerapi::notifications"),
     "deletedestination": ("token-kind-mismatch", "sellingpartnerapi::notifications"),
-    "rotateapplicationclientsecret": (
-        "rotation-needs-grantless",
-        "sellingpartnerapi::client_credential:rotation",
-    ),
-    "rotate application client secret": (
-        "rotation-needs-grantless",
-        "sellingpartnerapi::client_credential:rotation",
-    ),
+    "rotateapplicationclientsecret": ("rotation-needs-grantless", ROTATION),
+    "rotate application client secret": ("rotation-needs-grantless", ROTATION),
+    "applications/2023-11-30/clientsecret": ("rotation-needs-grantless", ROTATION),
     "getauthorizationcode": ("authorization-api-unauthorized", "sellingpartnerapi::migration"),
 }
 DENIED = ("access to requested resource is denied", "'unauthorized'", '"unauthorized"', "403", "forbidden")
@@ -44,9 +39,14 @@ def context_evidence(text: str, scores: Scores) -> list[Finding]:
     flat = normalize(text[:20000])
     findings: list[Finding] = []
     denied = any(word in flat for word in DENIED)
+    # The operation explains a catch-all refusal ("Access ... is denied") better than the
+    # catch-all does, so it ranks just above the strongest catch-all; a specific code or
+    # message (MissingAuthenticationToken) keeps its place.
+    catch_all = max((v for k, v in scores.scores.items() if scores.order[k].generic), default=0)
+    context_score = max(CONTEXT_SCORE, catch_all + 0.5)
     for operation, (entry_id, scope) in GRANTLESS.items():
         if operation in flat and denied:
-            scores.add(catalog().get(entry_id), CONTEXT_SCORE, by_message=True)
+            scores.add(catalog().get(entry_id), context_score, by_message=True)
             findings.append(
                 Finding(
                     "warning",
@@ -57,7 +57,7 @@ def context_evidence(text: str, scores: Scores) -> list[Finding]:
             )
             break
     if "createsubscription" in flat and "grantless" in flat and denied:
-        scores.add(catalog().get("token-kind-mismatch"), CONTEXT_SCORE, by_message=True)
+        scores.add(catalog().get("token-kind-mismatch"), context_score, by_message=True)
     if any(marker in flat for marker in SANDBOX):
         findings.extend(_sandbox(flat, scores))
     return findings

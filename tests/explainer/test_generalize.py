@@ -114,3 +114,21 @@ def test_every_pa_api_entry_says_it_is_retired():
     entries = [e for e in catalog().entries() if e.system == "paapi"]
     assert entries and all("retired" in (e.notes + e.title).lower() for e in entries)
     assert all("Creators API" in e.notes for e in entries)
+
+
+def test_rotation_without_a_grantless_token_and_without_a_queue():
+    denied = 'rotateApplicationClientSecret 403 {"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied."}]}'
+    result = diagnose(denied)
+    assert result.entries[0].id == "rotation-needs-grantless"
+    assert any("client_credential:rotation" in f.message for f in result.findings)
+    not_enrolled = (
+        "POST /applications/2023-11-30/clientSecret -> 400: the application is not enrolled for rotation"
+    )
+    assert first(not_enrolled) == "rotation-not-enrolled"
+    # "not enrolled" elsewhere is not about rotation.
+    assert first("Seller is not enrolled in Brand Registry") != "rotation-not-enrolled"
+
+
+def test_an_operation_does_not_override_a_specific_code():
+    text = 'getAuthorizationCode {"errors":[{"message":"Access to requested resource is denied.","code":"MissingAuthenticationToken"}]}'
+    assert first(text) == "missing-authentication-token"

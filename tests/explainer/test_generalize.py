@@ -117,7 +117,10 @@ def test_every_pa_api_entry_says_it_is_retired():
 
 
 def test_rotation_without_a_grantless_token_and_without_a_queue():
-    denied = 'rotateApplicationClientSecret 403 {"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied."}]}'
+    denied = (
+        'rotateApplicationClientSecret 403 {"errors":[{"code":"Unauthorized",'
+        '"message":"Access to requested resource is denied."}]}'
+    )
     result = diagnose(denied)
     assert result.entries[0].id == "rotation-needs-grantless"
     assert any("client_credential:rotation" in f.message for f in result.findings)
@@ -130,5 +133,8 @@ def test_rotation_without_a_grantless_token_and_without_a_queue():
 
 
 def test_an_operation_does_not_override_a_specific_code():
-    text = 'getAuthorizationCode {"errors":[{"message":"Access to requested resource is denied.","code":"MissingAuthenticationToken"}]}'
+    text = (
+        'getAuthorizationCode {"errors":[{"message":"Access to requested resource is denied.",'
+        '"code":"MissingAuthenticationToken"}]}'
+    )
     assert first(text) == "missing-authentication-token"

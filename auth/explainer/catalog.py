@@ -26,7 +26,14 @@ REQUIRED = {
     "sources": list,
     "confidence": str,
 }
-OPTIONAL = {"aliases": list, "patterns": list, "http_status": int, "notes": str, "generic": bool}
+OPTIONAL = {
+    "aliases": list,
+    "patterns": list,
+    "messages": list,
+    "http_status": int,
+    "notes": str,
+    "generic": bool,
+}
 FILE_KEYS = {"system", "system_name", "system_description", "entry"}
 
 
@@ -50,6 +57,8 @@ class Entry:
     confidence: str
     aliases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    # Amazon's own texts for the entry, matched tolerantly (rewording, typos) by ``phrasing``.
+    messages: tuple[str, ...] = ()
     http_status: int | None = None
     notes: str = ""
     # A catch-all code (InvalidInput, Unauthorized, AccessDenied): an explicit mention of it
@@ -130,7 +139,7 @@ def _entry(raw: dict, system: str, where: str) -> Entry:
     for key, kind in OPTIONAL.items():
         if key in raw and not isinstance(raw[key], kind):
             raise CatalogError(f"{where}: {key} must be a {kind.__name__}")
-    for key in ("causes", "fix", "sources", "aliases", "patterns"):
+    for key in ("causes", "fix", "sources", "aliases", "patterns", "messages"):
         if not all(isinstance(item, str) and item.strip() for item in raw.get(key, [])):
             raise CatalogError(f"{where}: {key} must hold non-empty strings")
     if not ID_RE.fullmatch(raw["id"]):
@@ -150,6 +159,7 @@ def _entry(raw: dict, system: str, where: str) -> Entry:
         confidence=raw["confidence"],
         aliases=tuple(raw.get("aliases", ())),
         patterns=tuple(compact(p) for p in raw.get("patterns", ())),
+        messages=tuple(raw.get("messages", ())),
         http_status=raw.get("http_status"),
         notes=raw.get("notes", ""),
         generic=raw.get("generic", False),
@@ -183,7 +193,7 @@ def build(files: dict[str, dict]) -> Catalog:
 @functools.cache
 def catalog() -> Catalog:
     """Load the catalog once per process."""
-    order = ["consent", "lwa", "spapi", "legacy", "sts", "paapi", "buywithprime", "flow"]
+    order = ["consent", "lwa", "spapi", "legacy", "sts", "creators", "paapi", "buywithprime", "flow"]
     paths = sorted(
         CATALOG_DIR.glob("*.toml"), key=lambda p: (order.index(p.stem) if p.stem in order else 99, p.stem)
     )

@@ -2,11 +2,12 @@
 catalog entries that explain it and findings specific to that input.
 """
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
 from dataclasses import field
+
+from rapidfuzz import fuzz
 
 from auth.explainer.catalog import Entry
 from auth.explainer.catalog import catalog
@@ -20,15 +21,20 @@ from auth.explainer.evidence import text_evidence
 from auth.explainer.evidence import xml_evidence
 from auth.explainer.findings import Context
 from auth.explainer.findings import Finding
+from auth.explainer.phrasing import phrasing_matches
 from auth.explainer.redirect_findings import RedirectSignals
 from auth.explainer.redirect_findings import redirect_signal_findings
+from auth.explainer.request_context import context_evidence
+from auth.explainer.request_context import status_fallback
 from auth.explainer.sent_findings import sent_findings
 from auth.explainer.timing import timing_findings
 from auth.explainer.url_findings import url_findings
 
 MAX_INPUT = 256 * 1024
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-URL_RE = re.compile(r"https?://[^\s\"'<>]+")
+URL_RE = re.compile(r"https?://[^\s\"'<>`]+")
+# A URL quoted in a sentence ends before the sentence's full stop or closing bracket.
+URL_TAIL = ".,;:)]}*"
 
 
 @dataclass
@@ -74,11 +80,16 @@ def diagnose(text: str, context: Context | None = None) -> Diagnosis:
     elif catalog().for_code(stripped) or catalog().get(stripped):
         kind = "code"
     text_evidence(stripped, scores)
+    for entry, score in phrasing_matches(stripped):
+        scores.add(entry, score, by_message=True)
+    findings.extend(context_evidence(stripped, scores))
     if kind == "message":
         for url in URL_RE.findall(stripped)[:5]:
-            findings.extend(url_findings(url, context))
+            findings.extend(url_findings(url.rstrip(URL_TAIL), context))
     findings.extend(timing_findings(stripped, scores.order))
-    apply_system_hints(stripped, scores)
+    system = apply_system_hints(stripped, scores)
+    if not scores.order:
+        status_fallback(stripped, system, scores)
     entries = scores.ranked()
     for finding in findings:
         entry = catalog().get(finding.entry_id) if finding.entry_id else None
@@ -113,8 +124,7 @@ def diagnose_redirect(signals: RedirectSignals) -> Diagnosis:
             scores.add(entry, score)
     if signals.error_description:
         text_evidence(signals.error_description, scores)
-    # What we sent explains the code best, so it comes first.
-    findings = sent_findings(signals) + redirect_signal_findings(signals)
+    findings = redirect_signal_findings(signals) + sent_findings(signals)
     entries = scores.ranked()
     for finding in findings:
         entry = catalog().get(finding.entry_id) if finding.entry_id else None
@@ -132,7 +142,7 @@ def closest(text: str, limit: int = 5) -> list[Entry]:
     for entry in catalog().entries():
         for name in (entry.code, entry.id, entry.title, *entry.aliases):
             candidate = normalize(name)
-            ratio = difflib.SequenceMatcher(None, probe, candidate).ratio()
+            ratio = fuzz.ratio(probe, candidate) / 100
             # Equal edit ratios (MD1001 is as close to MD9001 as to MD1000) are settled by the
             # shared prefix: people mistype the end of a code more often than its start.
             prefix = len(os.path.commonprefix([probe, candidate])) / max(len(probe), 1)

@@ -10,6 +10,8 @@ from auth.explainer.catalog import normalize
 from auth.explainer.catalog import pattern_score
 from auth.explainer.findings import Finding
 from auth.explainer.redirect_findings import consent_codes
+from auth.explainer.systems import likeliest
+from auth.explainer.systems import system_votes
 
 MAX_ENTRIES = 8
 
@@ -34,6 +36,8 @@ XML_MESSAGE_RE = re.compile(r"<Message>([^<]{1,500})</Message>")
 EXPLICIT_CODE_RE = re.compile(
     r"""["'\[]?\b(?:code|error[ _]?code|error)\b["'\]]?\s*(?:=>|[:=])\s*["']?([A-Za-z][\w.-]{2,80})""", re.I
 )
+# A JSON "reason" field (the Creators API names its specific cause there: AssociateNotEligible).
+REASON_FIELD_RE = re.compile(r'"reason"\s*:\s*"([A-Za-z][\w.-]{2,80})"')
 # x-amzn-ErrorType as a header line, a Ruby or Python dict entry, or a JSON field.
 ERROR_TYPE_RE = re.compile(r"""x-amzn-errortype["']?\s*(?:=>|:)\s*["']?([A-Za-z][\w.-]{2,80})""", re.I)
 # An HTTP reason phrase ("401 Unauthorized", "Reason: Unauthorized") names the status, not an
@@ -44,22 +48,8 @@ REASON_PHRASE_RE = re.compile(
     re.I,
 )
 TRUNCATED_CODE_MIN = 8
-
-SYSTEM_HINTS = {
-    "sts": ("assumerole", "sts.amazonaws.com", "<errorresponse", "sts:"),
-    "paapi": (
-        "paapi",
-        "product advertising",
-        "associate",
-        "partner tag",
-        "creators api",
-        "amazoncognito",
-        "creatorsapi",
-    ),
-    "buywithprime": ("buy with prime", "createorder", "updateorder", "validationerror"),
-    "lwa": ("auth/o2/token", "error_description", "lwa"),
-    "legacy": ("authorization api", "getauthorizationcode", "sigv4", "aws4-hmac-sha256"),
-}
+SPECIFIC_MESSAGE_BONUS = 1.5
+SYSTEM_BOOST = 2.5
 
 
 class Scores:
@@ -119,20 +109,34 @@ def add_pattern_matches(text: str, scores: Scores) -> list[Entry]:
     for pattern, entry in catalog().patterns:
         score = pattern_score(pattern, flat)
         if score:
-            scores.add(entry, score, by_message=True)
+            # A specific entry's own message outranks a bare code (11) that several causes
+            # share; a catch-all's message ("Access ... is denied") does not.
+            scores.add(entry, score + (0 if entry.generic else SPECIFIC_MESSAGE_BONUS), by_message=True)
             matched.append(entry)
     return matched
 
 
 def code_score(entry: Entry) -> float:
-    """An explicit code outranks a message pattern (10), unless the code is a catch-all."""
-    return 9 if entry.generic else 11
+    """An explicit code outranks a message pattern (10), unless the code is a catch-all; an
+    entry that shares its code with a catch-all needs its own message to outrank it."""
+    if entry.generic:
+        # Several catch-alls can share a code (four kinds of 403 "Unauthorized"); the bare
+        # code means the one named after it, the others need their own message.
+        return 9 if entry.id == entry.code or not _has_catch_all(entry) else 8.5
+    if any(sibling.generic for sibling in catalog().for_code(entry.code)):
+        return 7
+    return 11
+
+
+def _has_catch_all(entry: Entry) -> bool:
+    return any(s.id == s.code for s in catalog().for_code(entry.code) if s.system == entry.system)
 
 
 def explicit_codes(text: str) -> list[str]:
     """Codes the text names explicitly: code fields in any notation, and x-amzn-ErrorType."""
     found = [m.group(1) for m in EXPLICIT_CODE_RE.finditer(text[:20000])]
     found += [m.group(1) for m in ERROR_TYPE_RE.finditer(text[:20000])]
+    found += [m.group(1) for m in REASON_FIELD_RE.finditer(text[:20000])]
     return list(dict.fromkeys(found))[:20]
 
 
@@ -243,8 +247,9 @@ def xml_evidence(text: str, scores: Scores) -> None:
                 scores.add(entry, 12, by_message=True)
 
 
-def apply_system_hints(text: str, scores: Scores) -> None:
-    flat = normalize(text[:20000])
-    for system, words in SYSTEM_HINTS.items():
-        if any(word in flat for word in words):
-            scores.boost_system(system, 2)
+def apply_system_hints(text: str, scores: Scores) -> str | None:
+    """Rank the likeliest system's entries first; return that system (None when unclear)."""
+    system = likeliest(system_votes(text))
+    if system:
+        scores.boost_system(system, SYSTEM_BOOST)
+    return system

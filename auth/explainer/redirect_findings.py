@@ -7,6 +7,7 @@ parameter and spelled loosely ("md-1000", "SPDC 8143"). Reading them defensively
 and lets a seller who comes back with one learn what to do.
 """
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import asdict
@@ -39,11 +40,13 @@ class RedirectSignals:
     mws_auth_token: bool = False
     login_parameters: bool = False
     selling_partner_id: bool = False
-    # What this app sent with the state (from the state's record, not from the browser).
+    # What our consent URI carried, from the consumed state (none of it is secret).
     sent_application_id: str = ""
     sent_version: str = ""
+    sent_marketplace_id: str = ""
     sent_redirect_uri: str = ""
     sent_app_status: str = ""
+    sent_known: bool = False
 
     @property
     def reported_error(self) -> bool:
@@ -72,20 +75,31 @@ class RedirectSignals:
             selling_partner_id=data.get("selling_partner_id") is True,
             sent_application_id=_text(data.get("sent_application_id")),
             sent_version=_text(data.get("sent_version")),
+            sent_marketplace_id=_text(data.get("sent_marketplace_id")),
             sent_redirect_uri=_text(data.get("sent_redirect_uri")),
             sent_app_status=_text(data.get("sent_app_status")),
+            sent_known=data.get("sent_known") is True,
         )
 
-    def with_sent(self, sent: dict | None) -> "RedirectSignals":
-        """These signals with what the app sent when the flow started (its state's record)."""
+    def with_sent(self, record: dict | str | None) -> "RedirectSignals":
+        """These signals beside what the consent URI carried (the state's record: a dict, or
+        its JSON; anything else reads as nothing sent)."""
+        sent = record
+        if isinstance(record, str):
+            try:
+                sent = json.loads(record)
+            except ValueError:
+                sent = None
         if not isinstance(sent, dict):
             return self
         return replace(
             self,
             sent_application_id=_text(sent.get("application_id")),
             sent_version=_text(sent.get("version")),
+            sent_marketplace_id=_text(sent.get("marketplace_id")),
             sent_redirect_uri=_text(sent.get("redirect_uri")),
             sent_app_status=_text(sent.get("app_status")),
+            sent_known=True,
         )
 
 

@@ -91,6 +91,7 @@ def start_website_flow(key: str, account_type: str, invitation_id: int | None = 
         "version": "beta" if draft else "",
         "redirect_uri": redirect_uri or "",
         "app_status": settings.app_status,
+        "marketplace_id": marketplace.marketplace_id,
     }
     state = new_state(
         FlowContext(

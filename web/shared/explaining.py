@@ -1,5 +1,6 @@
 """Helpers every capability uses to explain: this app's diagnosis context and diagnosis JSON."""
 
+import functools
 from dataclasses import asdict
 
 from flask import request
@@ -48,9 +49,16 @@ def as_json(result: Diagnosis) -> dict:
     }
 
 
+@functools.cache
+def _entry_fields(entry: Entry) -> dict:
+    # Entries are immutable and few: serialise each once (asdict deep-copies, and was most of
+    # /api/explain's time), never the matching aids (patterns, messages).
+    return {k: v for k, v in asdict(entry).items() if k not in ("patterns", "messages")}
+
+
 def entry_json(entry: Entry) -> dict:
     """Serialise one entry, with a link to its page when a request is active."""
-    data = {k: v for k, v in asdict(entry).items() if k != "patterns"}
+    data = dict(_entry_fields(entry))
     if request:
         data["url"] = url_for("explainer.entry", entry_id=entry.id, _external=False)
     return data

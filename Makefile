@@ -6,18 +6,30 @@ RUNTIME := $(VENV)/.runtime-installed
 STAMP := $(VENV)/.dev-installed
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint format bench mutation chromium postgresql nginx clean
+.PHONY: run test lint format bench mutation chromium postgresql nginx lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME): requirements.txt | $(BIN)/python
-	$(PIP) -r requirements.txt
+# The lock files pin the whole tree with hashes (pip-tools; `make lock` remakes them from the
+# direct pins in requirements*.txt), so every machine installs exactly the same packages.
+$(RUNTIME): requirements.lock | $(BIN)/python
+	$(PIP) --require-hashes -r requirements.lock
 	touch $(RUNTIME)
 
-$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
-	$(PIP) -r requirements-dev.txt
+$(STAMP): requirements.lock requirements-dev.lock | $(BIN)/python
+	$(PIP) --require-hashes -r requirements-dev.lock
 	touch $(RUNTIME) $(STAMP)
+
+LOCK_TOOL := $(or $(TMPDIR),/tmp)/spapi-auth-piptools
+COMPILE := $(LOCK_TOOL)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+
+# pip-tools lives in a scratch environment, never in the project's.
+lock:
+	test -x $(LOCK_TOOL)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOL) && $(LOCK_TOOL)/bin/pip install --quiet pip-tools; }
+	$(COMPILE) --output-file requirements.lock requirements.txt
+	$(COMPILE) --output-file requirements-dev.lock requirements-dev.txt
 
 # Development: simulator on, keys generated once under instance/, reloader on. No interactive
 # debugger: it would show stack traces and run code for whoever reaches the port.

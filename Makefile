@@ -78,6 +78,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/hang.py
 	$(BIN)/python bench/fleet.py
 	$(BIN)/python bench/clients.py
+	$(BIN)/python bench/check.py
+	$(BIN)/python bench/connect.py
 
 # Mutation testing of the security-critical modules (pyproject.toml [tool.mutmut]); slow, so
 # not part of `make test`. Prints the killed/survived counts.

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from auth.vault import customers
 from auth.vault.models import Authorization
 from auth.vault.models import utcnow
 from auth.vault.outbox import record_event
@@ -19,17 +20,14 @@ HEALTHS = ("ok", "failing", "revoked")
 
 
 def about(row: Authorization) -> dict:
-    """The event fields that name an authorization (with the customer's reference and tags
-    once authorizations carry them)."""
-    data = {
+    """The event fields that name an authorization, with the developer's customer (its
+    reference and tags, as every event about an authorization carries them)."""
+    return {
         "selling_partner_id": row.selling_partner_id,
         "region": row.region,
         "token_fingerprint": row.fingerprint,
+        **customers.of_row(row),
     }
-    for name in ("customer_ref", "tags"):
-        if hasattr(row, name):
-            data[name] = getattr(row, name)
-    return data
 
 
 def record_ok(db: Session, row: Authorization, now: datetime | None = None) -> bool:

@@ -2,8 +2,8 @@
 
 import sys
 
-from auth.explainer.doctor import check
-from auth.explainer.doctor import has_errors
+from auth.explainer.setup_checks import check
+from auth.explainer.setup_checks import has_errors
 
 
 def main() -> int:

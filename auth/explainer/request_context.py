@@ -7,7 +7,7 @@ import re
 
 from auth.explainer.catalog import catalog
 from auth.explainer.catalog import normalize
-from auth.explainer.evidence import Scores
+from auth.explainer.clues import Scores
 from auth.explainer.findings import Finding
 
 # Grantless operations (client_credentials token with a scope) and the entry that explains a

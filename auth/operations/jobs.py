@@ -47,7 +47,7 @@ def read_notifications(ctx: JobContext) -> str:
     """One receive round of the Application Management queue (new secrets, expiry notices)."""
     from auth.config.marketplaces import catalog
     from auth.lifecycle.consumer import consume
-    from auth.lifecycle.rotation import request_rotation
+    from auth.lifecycle.secret_rotation import request_rotation
     from auth.lifecycle.sqs import queue_client
 
     queue = ctx.settings.rotation_queue_url

@@ -12,7 +12,7 @@ import secrets
 import tomllib
 from pathlib import Path
 
-from auth.simulator import models
+from auth.simulator import amazon_models
 
 RESTRICTED_FILE = Path(__file__).parent / "data" / "restricted.toml"
 RDT_TTL = 3600
@@ -107,7 +107,7 @@ def _check_resource(resource) -> tuple[tuple[int, dict] | None, dict | None]:
             },
         ), None
     method, path = str(resource["method"]).upper(), str(resource["path"])
-    found = models.find(method, path.split("?", 1)[0])
+    found = amazon_models.find(method, path.split("?", 1)[0])
     rule = restricted_operations().get(found[0].operation_id) if found else None
     if rule is None:
         return invalid_input(NOT_RESTRICTED), None

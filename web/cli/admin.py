@@ -14,7 +14,7 @@ from web.shared.services import services
 @with_appcontext
 def doctor_command(as_json) -> None:
     """Check the configuration; exit 1 when there is an error."""
-    from auth.explainer import doctor
+    from auth.explainer import setup_checks
     from web.shared.explaining import doctor_findings
 
     findings = doctor_findings()
@@ -24,8 +24,8 @@ def doctor_command(as_json) -> None:
         for finding in findings:
             hint = f"  (flask spapi explain {finding.entry_id})" if finding.entry_id else ""
             click.echo(f"[{finding.severity}] {finding.message}{hint}")
-        click.echo("Errors found." if doctor.has_errors(findings) else "No errors.")
-    if doctor.has_errors(findings):
+        click.echo("Errors found." if setup_checks.has_errors(findings) else "No errors.")
+    if setup_checks.has_errors(findings):
         raise SystemExit(1)
 
 

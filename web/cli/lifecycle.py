@@ -14,7 +14,7 @@ from web.shared.services import services
 def rotate(region_code: str = "NA"):
     """Ask Amazon for a new client secret; return the request's outcome."""
     from auth.config.marketplaces import catalog
-    from auth.lifecycle.rotation import request_rotation
+    from auth.lifecycle.secret_rotation import request_rotation
     from auth.vault import audit
 
     svc = services()

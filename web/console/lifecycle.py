@@ -9,7 +9,7 @@ from flask import url_for
 
 from auth.clients.lwa import LwaError
 from auth.config.marketplaces import catalog
-from auth.lifecycle.rotation import request_rotation
+from auth.lifecycle.secret_rotation import request_rotation
 from auth.lifecycle.webhooks import retry_dead
 from auth.oauth.invitations import create_invitation
 from auth.oauth.invitations import invitation_url

@@ -30,7 +30,7 @@ from auth.playground.steps import token_step
 from auth.playground.workspace import CallForm
 from auth.playground.workspace import Workspace
 from auth.playground.workspace import public_view
-from auth.simulator.models import operation_presets
+from auth.simulator.amazon_models import operation_presets
 from auth.vault.models import Authorization
 from auth.vault.workspaces import load_workspace
 from auth.vault.workspaces import save_workspace

@@ -8,7 +8,7 @@ from flask import url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from auth.clients.lwa import LwaError
-from auth.explainer import doctor
+from auth.explainer import setup_checks
 from auth.explainer.catalog import Entry
 from auth.explainer.diagnose import Context
 from auth.explainer.diagnose import Diagnosis
@@ -82,15 +82,15 @@ def doctor_findings() -> list:
             outbox = outbox_warnings(db, bool(services().settings.webhook_url))
     except SQLAlchemyError:
         # The schema is behind: the doctor's other findings still stand.
-        return doctor.check(values, amazon_version=amazon_version)
+        return setup_checks.check(values, amazon_version=amazon_version)
     # One age and one deadline: LWA_CLIENT_SECRET_CREATED's findings when they are the
     # deadline in force, else the stored secret's (or Amazon's notice's).
     from_setting = source == "setting_created"
-    findings = doctor.check(
+    findings = setup_checks.check(
         values, amazon_version=amazon_version, secret_known=status.deadline is not None and not from_setting
     )
     findings += [Finding("warning", text) for text in outbox]
-    return findings + doctor.secret_findings(
+    return findings + setup_checks.secret_findings(
         status.created_at,
         None if from_setting else status.deadline,
         status.last_rotation,

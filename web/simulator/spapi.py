@@ -19,7 +19,7 @@ from flask import request
 from auth.config.marketplaces import catalog
 from auth.lifecycle import sqs
 from auth.lifecycle.notifications import new_secret_notification
-from auth.simulator import models
+from auth.simulator import amazon_models
 from auth.simulator.accounts import account_for
 from auth.simulator.restricted import RDT_PREFIX
 from web.shared.services import services
@@ -43,7 +43,7 @@ def operation(host: str, path: str):
     """Any SP-API call on a simulated SP-API host."""
     region = _sp_api_region(host)
     path = "/" + path
-    found = models.find(request.method, path)
+    found = amazon_models.find(request.method, path)
     if found is None:
         # The models' documented 404 shape. (Amazon's API Gateway has been seen answering 403
         # MissingAuthenticationToken for unknown paths; a JSON errors list either way.)
@@ -56,10 +56,14 @@ def operation(host: str, path: str):
         return _errors(403, "Unauthorized", DENIED, problem, error_type="AccessDeniedException")
     body = _json_body()
     if sandbox:
-        status, answer = models.sandbox_answer(op, path_parameters, request.args.to_dict(flat=False), body)
+        status, answer = amazon_models.sandbox_answer(
+            op, path_parameters, request.args.to_dict(flat=False), body
+        )
     else:
         live = LIVE.get(op.operation_id)
-        status, answer = live(op, path_parameters, owner, region, body) if live else models.example_answer(op)
+        status, answer = (
+            live(op, path_parameters, owner, region, body) if live else amazon_models.example_answer(op)
+        )
     return _answer(status, answer, rate=op.rate)
 
 
@@ -91,7 +95,7 @@ def _participations(op, _parameters, owner, region, _body):
 
 def _account(op, _parameters, owner, region, _body):
     account = account_for(owner)
-    status, example = models.example_answer(op)
+    status, example = amazon_models.example_answer(op)
     payload = copy.deepcopy(example["payload"])
     payload["marketplaceParticipationList"] = _participation_list(account, region)
     payload["business"]["name"] = account.store_name

@@ -8,7 +8,7 @@ import pytest
 import requests
 from jsonschema import Draft4Validator
 
-from auth.simulator import models
+from auth.simulator import amazon_models
 from tests.conftest import CLIENT_ID
 from tests.conftest import CLIENT_SECRET
 from tests.conftest import live_simulator
@@ -102,7 +102,7 @@ def rdt_for(server, seller_token, method, path, data_elements=None):
     return answer.json()["restrictedDataToken"]
 
 
-@pytest.mark.parametrize("operation", models.operations(), ids=lambda o: o.operation_id)
+@pytest.mark.parametrize("operation", amazon_models.operations(), ids=lambda o: o.operation_id)
 def test_every_operation_answers_live_as_its_model_says(server, seller_token, rotation_token, operation):
     sample, body = first_sample(operation)
     path = concrete(operation, sample)
@@ -127,7 +127,7 @@ def test_every_operation_answers_live_as_its_model_says(server, seller_token, ro
 
 
 def sandbox_cases():
-    for operation in models.operations():
+    for operation in amazon_models.operations():
         for index, (status, parameters, response) in enumerate(operation.sandbox_cases()):
             yield pytest.param(
                 operation, status, parameters, response, id=f"{operation.operation_id}-{index}"
@@ -162,7 +162,7 @@ def test_the_sandbox_answers_every_static_case_of_the_models(
         validate(operation, answer)
 
 
-@pytest.mark.parametrize("operation", models.operations(), ids=lambda o: o.operation_id)
+@pytest.mark.parametrize("operation", amazon_models.operations(), ids=lambda o: o.operation_id)
 def test_a_missing_token_gets_the_models_403(server, operation):
     answer = call(server, operation.method, concrete(operation, {}), None, body={})
     assert answer.status_code == 403
@@ -197,7 +197,7 @@ def test_a_restricted_operation_needs_an_rdt(server, seller_token):
     assert (
         plain.status_code == 403 and "restricted data token" in plain.json()["errors"][0]["details"].lower()
     )
-    validate(models.by_id("getOrderBuyerInfo"), plain)
+    validate(amazon_models.by_id("getOrderBuyerInfo"), plain)
     specific = rdt_for(server, seller_token, "GET", path)
     assert specific.startswith("Atz.sprdt|")
     assert call(server, "GET", path, specific).status_code == 200
@@ -240,7 +240,7 @@ def test_rdt_refusals_use_amazons_words(server, seller_token, resources, message
         body={"restrictedResources": resources},
     )
     assert answer.status_code == 400 and message in answer.json()["errors"][0]["message"]
-    validate(models.by_id("createRestrictedDataToken"), answer)
+    validate(amazon_models.by_id("createRestrictedDataToken"), answer)
 
 
 def test_grantless_operations_need_their_scope(server, seller_token):

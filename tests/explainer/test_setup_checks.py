@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from auth.explainer import doctor
+from auth.explainer import setup_checks
 from tests.conftest import APPLICATION_ID
 from tests.conftest import CLIENT_ID
 from tests.conftest import TOKEN_KEY
@@ -23,12 +23,12 @@ TODAY = date(2026, 11, 23)
 
 def findings(**changes):
     values = {k: v for k, v in {**GOOD, **changes}.items() if v is not None}
-    return doctor.check(values, today=TODAY, amazon_version=changes.pop("_amazon", None))
+    return setup_checks.check(values, today=TODAY, amazon_version=changes.pop("_amazon", None))
 
 
 def test_a_good_configuration_has_no_errors():
-    result = doctor.check(GOOD, today=TODAY)
-    assert not doctor.has_errors(result)
+    result = setup_checks.check(GOOD, today=TODAY)
+    assert not setup_checks.has_errors(result)
     assert any("rotation is due in" in f.message for f in result)
 
 
@@ -71,23 +71,23 @@ def test_client_secret_age(created, severity, words):
 
 
 def test_status_against_what_amazon_sent():
-    published = doctor.check(GOOD, today=TODAY, amazon_version="beta")
+    published = setup_checks.check(GOOD, today=TODAY, amazon_version="beta")
     assert any(f.severity == "error" and "still has the app as a draft" in f.message for f in published)
-    draft = doctor.check({**GOOD, "SPAPI_APP_STATUS": "draft"}, today=TODAY, amazon_version="none")
+    draft = setup_checks.check({**GOOD, "SPAPI_APP_STATUS": "draft"}, today=TODAY, amazon_version="none")
     assert any(f.severity == "error" and "app is published" in f.message for f in draft)
-    assert not doctor.has_errors(
-        doctor.check({**GOOD, "SPAPI_APP_STATUS": "draft"}, today=TODAY, amazon_version="beta")
+    assert not setup_checks.has_errors(
+        setup_checks.check({**GOOD, "SPAPI_APP_STATUS": "draft"}, today=TODAY, amazon_version="beta")
     )
 
 
 def test_loopback_http_is_only_a_warning_and_simulator_needs_no_identity():
-    result = doctor.check({"SPAPI_SIMULATOR": "1", "PUBLIC_URL": "http://127.0.0.1:5000"}, today=TODAY)
-    assert not doctor.has_errors(result)
+    result = setup_checks.check({"SPAPI_SIMULATOR": "1", "PUBLIC_URL": "http://127.0.0.1:5000"}, today=TODAY)
+    assert not setup_checks.has_errors(result)
     assert any(f.severity == "warning" and "HTTPS" in f.message for f in result)
 
 
 def test_several_keys_suggest_rotation():
-    result = doctor.check({**GOOD, "TOKEN_ENCRYPTION_KEYS": f"{TOKEN_KEY},{TOKEN_KEY}"}, today=TODAY)
+    result = setup_checks.check({**GOOD, "TOKEN_ENCRYPTION_KEYS": f"{TOKEN_KEY},{TOKEN_KEY}"}, today=TODAY)
     assert any("rotate-keys" in f.message for f in result)
 
 

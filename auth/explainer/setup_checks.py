@@ -1,7 +1,7 @@
 """The configuration doctor: checks the settings the way SP-API set-ups fail in practice.
 
 It reads the raw values (environment and .env), so it also explains a configuration that the
-app refuses to start with. Run it as ``flask spapi doctor`` or ``python -m auth.explainer.doctor``.
+app refuses to start with. Run it as ``flask spapi doctor`` or ``python -m auth.explainer.setup_checks``.
 """
 
 from collections.abc import Mapping

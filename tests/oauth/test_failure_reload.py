@@ -68,19 +68,27 @@ def test_lwa_down_ends_on_a_clean_url_and_reloads_the_same(tmp_path, database_ur
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     app = create_app(
-        base_config(tmp_path, DATABASE_URL=database_url, LWA_TOKEN_URL=f"http://127.0.0.1:{port}/auth/o2/token")
+        base_config(
+            tmp_path, DATABASE_URL=database_url, LWA_TOKEN_URL=f"http://127.0.0.1:{port}/auth/o2/token"
+        )
     )
     client = app.test_client()
-    page = assert_clean_failure(client, redirect_call(client, start_website_flow(client)), "lwa.unreachable", 502)
+    page = assert_clean_failure(
+        client, redirect_call(client, start_website_flow(client)), "lwa.unreachable", 502
+    )
     assert "could not connect" in page
     app.extensions["spapi"].engine.dispose()
 
 
 def test_a_later_success_replaces_the_remembered_failure(app, client, httpserver):
-    httpserver.expect_oneshot_request("/auth/o2/token").respond_with_json({"error": "invalid_grant"}, status=400)
+    httpserver.expect_oneshot_request("/auth/o2/token").respond_with_json(
+        {"error": "invalid_grant"}, status=400
+    )
     redirect_call(client, start_website_flow(client))
     httpserver.expect_oneshot_request("/auth/o2/token").respond_with_json(lwa_success())
-    landing = client.get(redirect_call(client, start_website_flow(client), code="ANotherCode01").headers["Location"])
+    landing = client.get(
+        redirect_call(client, start_website_flow(client), code="ANotherCode01").headers["Location"]
+    )
     assert landing.status_code == 200 and "failure" not in landing.get_data(as_text=True)
 
 
@@ -88,6 +96,8 @@ def test_lwa_429_says_amazon_is_busy_and_when_to_try_again(app, client, httpserv
     httpserver.expect_oneshot_request("/auth/o2/token").respond_with_json(
         {"error": "slow down"}, status=429, headers={"Retry-After": "30"}
     )
-    page = assert_clean_failure(client, redirect_call(client, start_website_flow(client)), "lwa.rate_limited", 502)
+    page = assert_clean_failure(
+        client, redirect_call(client, start_website_flow(client)), "lwa.rate_limited", 502
+    )
     assert "Amazon is busy" in page and "try again in 30 seconds" in page
     assert "refused" not in page.lower()

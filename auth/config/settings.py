@@ -75,6 +75,9 @@ class Settings:
     webhook_secret: str | None = None
     # The simulator keeps an old client secret working this long after a rotation.
     simulator_old_secret_seconds: int = 7 * 24 * 3600
+    # Trust: how long a displaced token stays restorable, and how many may wait as pending.
+    previous_version_days: int = 30
+    max_pending: int = 5
 
     @property
     def draft(self) -> bool:
@@ -189,7 +192,7 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
         trust_proxy_hops=check_proxy_hops(values.get("TRUST_PROXY_HOPS")),
         states_per_minute=check_count("SPAPI_STATES_PER_MINUTE", values.get("SPAPI_STATES_PER_MINUTE"), 30),
     )
-    settings = replace(settings, **_lifecycle(values))
+    settings = replace(settings, **_lifecycle(values), **_trust(values))
     check_secret_key(settings.secret_key)
     token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)
     return replace(settings, lwa_token_url=check_url("LWA_TOKEN_URL", token_url))
@@ -214,4 +217,19 @@ def _lifecycle(values: Mapping[str, str]) -> dict:
             values.get("SPAPI_SIMULATOR_OLD_SECRET_SECONDS"),
             7 * 24 * 3600,
         ),
+    }
+
+
+def _trust(values: Mapping[str, str]) -> dict:
+    """The vault's retention of displaced tokens and its bound on pending ones."""
+    max_pending = check_count("SPAPI_MAX_PENDING", values.get("SPAPI_MAX_PENDING"), 5)
+    if max_pending < 1:
+        raise ConfigError(
+            "SPAPI_MAX_PENDING", "must be at least 1: a pending token is how a takeover is stopped"
+        )
+    return {
+        "previous_version_days": check_count(
+            "SPAPI_PREVIOUS_VERSION_DAYS", values.get("SPAPI_PREVIOUS_VERSION_DAYS"), 30
+        ),
+        "max_pending": max_pending,
     }

@@ -30,6 +30,8 @@ from auth.vault.models import Invitation
 from auth.vault.models import PendingAuthorization
 from auth.vault.models import UsedCode
 from auth.vault.models import utcnow
+from auth.vault.previous import DEFAULT_POLICY
+from auth.vault.previous import VaultPolicy
 from auth.vault.store import find_authorization
 from auth.vault.store import save_authorization
 from auth.vault.store import save_pending
@@ -65,6 +67,7 @@ def complete_callback(
     params: Mapping[str, str],
     browser_id: str | None,
     collector: EvidenceCollector | None = None,
+    policy: VaultPolicy = DEFAULT_POLICY,
 ) -> Authorization | PendingAuthorization | Cancelled:
     """Handle one Redirect URI call; return the active or pending authorization, or the
     cancellation.
@@ -113,8 +116,8 @@ def complete_callback(
         invitation_id=invitation.id if invitation else None,
     )
     if decision.activate:
-        return save_authorization(db, vault, reason=decision.reason, **common)
-    return save_pending(db, vault, reason=decision.reason, **common)
+        return save_authorization(db, vault, reason=decision.reason, policy=policy, **common)
+    return save_pending(db, vault, reason=decision.reason, policy=policy, **common)
 
 
 def _spend_code(db: Session, code: str) -> None:

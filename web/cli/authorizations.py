@@ -77,7 +77,9 @@ def approve_command(pending_id: str, as_json: bool) -> None:
     """Make a pending authorization the active one (the stored token is replaced)."""
     with services().sessions() as db:
         try:
-            row = pending.approve(db, pending.parse_pending_id(pending_id), actor="admin:cli")
+            row = pending.approve(
+                db, pending.parse_pending_id(pending_id), actor="admin:cli", policy=services().vault_policy
+            )
         except pending.NoSuchPending as error:
             fail(str(error), as_json)
         result = {"approved": pending_id, "id": row.id, "selling_partner_id": row.selling_partner_id}

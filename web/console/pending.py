@@ -10,12 +10,13 @@ from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.vault import audit
 from auth.vault import pending
 from web.shared.services import get_db
+from web.shared.services import services
 
 
 def approve(pending_id: int):
     """Make a pending authorization the active one."""
     try:
-        row = pending.approve(get_db(), pending_id, actor="admin:console")
+        row = pending.approve(get_db(), pending_id, actor="admin:console", policy=services().vault_policy)
     except pending.NoSuchPending as error:
         flash(f"Nothing approved: {error}.")
     else:

@@ -86,7 +86,14 @@ def callback():
     signals = None if request.args.get("spapi_oauth_code") else read_redirect(request.args)
     try:
         result = complete_callback(
-            get_db(), svc.vault, svc.lwa, svc.settings.redirect_uri, request.args, browser_id(), svc.evidence
+            get_db(),
+            svc.vault,
+            svc.lwa,
+            svc.settings.redirect_uri,
+            request.args,
+            browser_id(),
+            svc.evidence,
+            svc.vault_policy,
         )
     except StateError as error:
         log.warning("redirect refused: state %s", error.reason)

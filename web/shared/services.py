@@ -24,6 +24,8 @@ from auth.vault.client_secrets import ClientSecretStore
 from auth.vault.crypto import TokenVault
 from auth.vault.db import make_engine
 from auth.vault.db import make_sessions
+from auth.vault.previous import DEFAULT_POLICY
+from auth.vault.previous import VaultPolicy
 from web.shared import schema
 
 SETTING_PREFIXES = (
@@ -55,6 +57,7 @@ class Services:
     observed: dict[str, str]
     evidence: EvidenceCollector | None = None
     role_session: RoleSession | None = None
+    vault_policy: VaultPolicy = DEFAULT_POLICY
 
 
 def callback_targets(settings: Settings) -> list[CallbackTarget]:
@@ -106,6 +109,7 @@ def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bo
         )
         if settings.role_arn
         else None,
+        vault_policy=VaultPolicy(settings.previous_version_days, settings.max_pending),
     )
     app.teardown_appcontext(close_db)
 

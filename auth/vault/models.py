@@ -126,6 +126,8 @@ class PreviousAuthorization(Base):
     used, until it expires (``SPAPI_PREVIOUS_VERSION_DAYS``) or the administrator restores it."""
 
     __tablename__ = "previous_authorizations"
+    # IDs are never reused: "v3" in an old audit event must never restore another token.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     selling_partner_id: Mapped[str] = mapped_column(String(128), index=True)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from auth.vault import audit
 from auth.vault.models import Authorization
 from auth.vault.outbox import record_event
+from auth.vault.previous import list_previous
 from auth.vault.store import list_pending
 from web.shared.services import get_db
 
@@ -47,6 +48,7 @@ def authorizations():
         total=total,
         reauthorize_after=REAUTHORIZE_AFTER,
         pending=list_pending(get_db()),
+        previous=list_previous(get_db()),
     )
 
 

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("replaced_by", sa.String(32), nullable=False),
         sa.Column("reason", sa.String(300), nullable=False),
         sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sqlite_autoincrement=True,  # IDs are never reused: an old "v3" never names another token
     )
     op.create_index(
         "ix_previous_authorizations_selling_partner_id", "previous_authorizations", ["selling_partner_id"]

@@ -23,6 +23,7 @@ from auth.config.checks import check_flag
 from auth.config.checks import check_proxy_hops
 from auth.config.checks import check_secret_key
 from auth.config.checks import check_url
+from auth.config.checks import check_webhook_secret
 from auth.config.identifiers import ROLE_ARN_RE
 
 DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
@@ -203,10 +204,8 @@ def _lifecycle(values: Mapping[str, str]) -> dict:
     queue = str(values.get("SPAPI_ROTATION_QUEUE_URL") or "").strip() or None
     webhook = str(values.get("SPAPI_WEBHOOK_URL") or "").strip() or None
     webhook_secret = str(values.get("SPAPI_WEBHOOK_SECRET") or "").strip() or None
-    if webhook and (not webhook_secret or len(webhook_secret) < 16):
-        raise ConfigError(
-            "SPAPI_WEBHOOK_SECRET", "is required with SPAPI_WEBHOOK_URL: at least 16 random characters"
-        )
+    if webhook:
+        check_webhook_secret(webhook_secret)
     return {
         "rotation_queue_url": check_url("SPAPI_ROTATION_QUEUE_URL", queue) if queue else None,
         "auto_rotate_days": check_count("SPAPI_AUTO_ROTATE_DAYS", values.get("SPAPI_AUTO_ROTATE_DAYS"), 0),

@@ -84,7 +84,8 @@ def check_webhook_secret(value: str | None) -> str:
     if _bits_per_character(value) < 3.0:
         raise ConfigError(
             "SPAPI_WEBHOOK_SECRET",
-            "does not look random; generate one with python -c 'import secrets; print(secrets.token_hex(32))'",
+            "does not look random; generate one with "
+            "python -c 'import secrets; print(secrets.token_hex(32))'",
         )
     return value
 

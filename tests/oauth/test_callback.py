@@ -13,6 +13,7 @@ from werkzeug import Response
 from app import create_app
 from auth.vault.models import Authorization
 from auth.vault.models import OAuthState
+from auth.vault.models import PendingAuthorization
 from auth.vault.models import UsedCode
 from auth.vault.models import utcnow
 from tests.conftest import CLIENT_ID
@@ -96,7 +97,8 @@ def test_raw_database_file_never_holds_the_refresh_token(app, client, httpserver
     assert CODE.encode() not in raw
 
 
-def test_reauthorization_replaces_the_row(app, client, httpserver):
+def test_a_claimed_reauthorization_waits_and_the_row_keeps_its_token(app, client, httpserver):
+    # Without a verified seller ID or a bound link, a matching account fingerprint is no proof.
     httpserver.expect_ordered_request("/auth/o2/token").respond_with_json(lwa_success())
     httpserver.expect_ordered_request("/auth/o2/token").respond_with_json(
         lwa_success(refresh_token="Atzr|second-token-0123456789")
@@ -104,9 +106,11 @@ def test_reauthorization_replaces_the_row(app, client, httpserver):
     assert callback(client, start_website_flow(client)).status_code == 303
     assert callback(client, start_website_flow(client), code="ANsecondCodeValue12").status_code == 303
     [row] = authorizations(app)
-    assert app.extensions["spapi"].vault.open(row.refresh_token_encrypted, SELLING_PARTNER_ID, "NA") == (
-        "Atzr|second-token-0123456789"
+    assert (
+        app.extensions["spapi"].vault.open(row.refresh_token_encrypted, SELLING_PARTNER_ID, "NA")
+        == (lwa_success()["refresh_token"])
     )
+    assert count(app, PendingAuthorization) == 1
 
 
 @pytest.mark.parametrize("state_kind", ["missing", "unknown", "malformed"])

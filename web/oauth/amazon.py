@@ -17,6 +17,7 @@ from auth.explainer.redirect_findings import RedirectSignals
 from auth.explainer.redirect_findings import read_redirect
 from auth.oauth.callback import CallbackError
 from auth.oauth.callback import Cancelled
+from auth.oauth.callback import StorageFailed
 from auth.oauth.callback import complete_callback
 from auth.oauth.outcomes import for_amazon_error
 from auth.oauth.outcomes import outcome
@@ -27,6 +28,7 @@ from auth.oauth.state import StateError
 from auth.vault.models import Authorization
 from auth.vault.models import PendingAuthorization
 from web.oauth.failures import FAILED_KEY
+from web.oauth.failures import committed_anyway
 from web.oauth.failures import failure_page
 from web.oauth.failures import remember_failure
 from web.oauth.start import closed
@@ -107,6 +109,11 @@ def callback():
     except LwaError as error:
         log.warning("code exchange failed: %s (HTTP %s)", error.kind, error.http_status)
         return _failed(remember_failure("lwa", error.kind, error.status, error))
+    except StorageFailed as error:
+        # The page follows what was committed, never what the exception suggests.
+        result = committed_anyway(error)
+        if result is None:
+            return _failed(remember_failure("callback", "storage_failed", 503))
     if isinstance(result, Cancelled):
         signals = signals or RedirectSignals()
         log.info(

@@ -11,6 +11,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 from werkzeug.exceptions import SecurityError
 
+from web.shared import outage
+
 log = logging.getLogger(__name__)
 
 ADVICE = {
@@ -78,10 +80,14 @@ def init_app(app: Flask) -> None:
         message = error.description if custom else ADVICE.get(error.code, error.description or "")
         return render_error(error.code or 500, error.name, message)
 
+    outage.init_app(app)
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
+        if outage.is_outage(error):
+            return outage.outage_response()  # a DBAPI error whose connection died
         # Log the type only: exception text can carry request values, which may be secrets.
         log.error("unhandled %s on %s", type(error).__name__, request.path)
         return render_error(

@@ -20,6 +20,7 @@ TYPES = (
     "authorization.due_soon",
     "client_secret.rotated",
     "client_secret.expiring",
+    "client_secret.refused",
 )
 
 

@@ -74,6 +74,7 @@ def listen_command(once, wait, as_json) -> None:
     SPAPI_AUTO_ROTATE_DAYS), each notification once; delete a message only once handled."""
     from auth.lifecycle.consumer import consume
     from auth.lifecycle.sqs import queue_client
+    from auth.lifecycle.verify import lwa_secret_check
 
     svc = services()
     queue = svc.settings.rotation_queue_url
@@ -102,6 +103,7 @@ def listen_command(once, wait, as_json) -> None:
         once=once,
         wait_seconds=wait if wait is not None else (1 if once else 20),
         report=report,
+        verify=lwa_secret_check(svc.settings.lwa_token_url, svc.settings.lwa_client_id),
     )
     if as_json:
         emit(True, results, None)

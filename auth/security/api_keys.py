@@ -1,162 +1,121 @@
-"""API keys for the token service: created with a secret shown once and stored only as its
-hash, scoped to selling partners and operations, revocable, rate-limited fleet-wide.
+"""flask spapi api-keys: the token service's API keys (create, list, revoke)."""
 
-A key's ``id`` is public (it names the key in logs, the console and LWA's ``client_id``); its
-``secret`` is 256 random bits, so a fast keyed hash is as safe as a slow password hash and
-keeps the hot path (a token request per SP-API call) cheap.
-"""
+import click
+from flask.cli import with_appcontext
 
-import hmac
-import json
-import secrets
-from dataclasses import dataclass
-from datetime import datetime
-from datetime import timedelta
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from auth.config.identifiers import SELLING_PARTNER_ID_RE
-from auth.vault.crypto import digest
-from auth.vault.models import ApiKey
-from auth.vault.models import utcnow
-
-OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless")
-ID_PREFIX = "spak_"
-DEFAULT_RATE = 600  # requests a minute
-MAX_LABEL = 100
-MAX_DAYS = 3650
+from auth.security.api_keys import DEFAULT_RATE
+from auth.security.api_keys import GRANTLESS_NAMES
+from auth.security.api_keys import MAX_DAYS
+from auth.security.api_keys import OPERATIONS
+from auth.security.api_keys import create_key
+from auth.security.api_keys import list_keys
+from auth.security.api_keys import partners_of
+from auth.security.api_keys import revoke
+from auth.security.api_keys import status_of
+from auth.vault import audit
+from web.cli.output import emit
+from web.cli.output import emit_one
+from web.cli.output import fail
+from web.shared.services import services
 
 
-class ApiKeyError(Exception):
-    """A key cannot be used; ``kind`` is unknown, revoked, expired or malformed."""
-
-    def __init__(self, kind: str):
-        super().__init__(kind)
-        self.kind = kind
-
-
-@dataclass(frozen=True)
-class NewKey:
-    """A key as created: the only moment its secret exists outside the caller's hands."""
-
-    id: str
-    secret: str
-
-    @property
-    def bearer(self) -> str:
-        """The JSON API's bearer credential, ``<id>.<secret>``."""
-        return f"{self.id}.{self.secret}"
+def key_json(key) -> dict:
+    """A key as the CLI and the console show it: never its secret (which is not stored)."""
+    return {
+        "id": key.id,
+        "label": key.label,
+        "status": status_of(key),
+        "partners": partners_of(key),
+        "operations": key.operations.split(","),
+        "rate_per_minute": key.rate_per_minute,
+        "created_at": key.created_at.isoformat(),
+        "expires_at": key.expires_at.isoformat() if key.expires_at else None,
+        "last_used_at": key.last_used_at.isoformat() if key.last_used_at else None,
+    }
 
 
-def create_key(
-    db: Session,
-    label: str,
-    partners: list[str] | None = None,
-    operations: list[str] | None = None,
-    expires_days: int | None = None,
-    rate_per_minute: int = DEFAULT_RATE,
-) -> NewKey:
-    """Create and store a key; return its id and secret (shown once, never stored).
+@click.group("api-keys", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@with_appcontext
+def api_keys_group(context: click.Context, as_json: bool) -> None:
+    """List API keys; `create` makes one, `revoke ID` ends one."""
+    if context.invoked_subcommand is not None:
+        return
+    with services().sessions() as db:
+        rows = [key_json(k) for k in list_keys(db)]
+    if not rows and not as_json:
+        click.echo("No API keys yet. Create one with: flask spapi api-keys create --label NAME")
+    emit(as_json, rows, _line)
 
-    :raises ValueError: naming the unusable argument.
-    """
-    label = (label or "").strip()
-    if not label or len(label) > MAX_LABEL:
-        raise ValueError(f"label must be 1 to {MAX_LABEL} characters")
-    partners = sorted(set(partners or []))
-    bad = [p for p in partners if not SELLING_PARTNER_ID_RE.fullmatch(p)]
-    if bad:
-        raise ValueError(f"not a selling partner ID: {bad[0][:40]}")
-    operations = list(dict.fromkeys(operations or OPERATIONS))
-    unknown = [o for o in operations if o not in OPERATIONS]
-    if unknown:
-        raise ValueError(f"unknown operation {unknown[0][:40]}; use {', '.join(OPERATIONS)}")
-    if expires_days is not None and not 1 <= expires_days <= MAX_DAYS:
-        raise ValueError(f"expires must be 1 to {MAX_DAYS} days")
-    if not 1 <= rate_per_minute <= 100_000:
-        raise ValueError("rate must be 1 to 100000 requests a minute")
-    key = NewKey(ID_PREFIX + secrets.token_hex(8), secrets.token_urlsafe(32))
-    now = utcnow()
-    db.add(
-        ApiKey(
-            id=key.id,
-            secret_hash=digest(key.secret),
-            label=label,
-            partners=json.dumps(partners) if partners else None,
-            operations=",".join(operations),
-            rate_per_minute=rate_per_minute,
-            created_at=now,
-            expires_at=now + timedelta(days=expires_days) if expires_days else None,
-        )
+
+def _line(row: dict) -> str:
+    partners = ",".join(row["partners"]) if row["partners"] else "all partners"
+    used = row["last_used_at"] or "never"
+    return f"{row['id']}\t{row['status']}\t{row['label']}\t{partners}\tlast used {used}"
+
+
+@api_keys_group.command("create")
+@click.option("--label", required=True, help="What the key is for (a worker, a service).")
+@click.option(
+    "--partner", "partners", multiple=True, help="A selling partner ID it may use (repeat; all when omitted)."
+)
+@click.option(
+    "--operation",
+    "operations",
+    multiple=True,
+    type=click.Choice(OPERATIONS),
+    help="What it may get (repeat; access_tokens and restricted_data_tokens when omitted).",
+)
+@click.option(
+    "--grantless-scope",
+    "grantless_scopes",
+    multiple=True,
+    type=click.Choice(tuple(GRANTLESS_NAMES)),
+    help="A grantless scope it may get (repeat; none when omitted).",
+)
+@click.option(
+    "--expires", type=click.IntRange(1, MAX_DAYS), help="Days until the key expires (never when omitted)."
+)
+@click.option(
+    "--rate",
+    type=click.IntRange(1, 100_000),
+    default=DEFAULT_RATE,
+    show_default=True,
+    help="Requests a minute.",
+)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def create_command(label, partners, operations, grantless_scopes, expires, rate, as_json) -> None:
+    """Create a key and print its secret (shown only now; only its hash is kept)."""
+    with services().sessions() as db:
+        try:
+            key = create_key(
+                db, label, list(partners), list(operations) or None, expires, rate, list(grantless_scopes)
+            )
+        except ValueError as error:
+            fail(str(error), as_json)
+        audit.record(db, "cli", "api_key_created", key_id=key.id, label=label.strip())
+        db.commit()
+    emit_one(
+        as_json,
+        {"id": key.id, "secret": key.secret},
+        f"API key {key.id} created. Its secret, shown only now:\n{key.secret}\n"
+        f"JSON API: Authorization: Bearer {key.id}.<secret>\n"
+        f"LWA-compatible endpoint: client_id={key.id}, client_secret=<secret>, "
+        "refresh_token=spapi-auth:<selling partner ID>:<NA|EU|FE>",
     )
-    db.commit()
-    return key
 
 
-def authenticate(db: Session, key_id: str | None, secret: str | None, now: datetime | None = None) -> ApiKey:
-    """The live key named ``key_id`` whose secret is ``secret``.
-
-    :raises ApiKeyError: unknown id or wrong secret ("unknown": the two are not told apart),
-        revoked, or expired.
-    """
-    if not key_id or not secret or len(key_id) > 40 or len(secret) > 200:
-        raise ApiKeyError("unknown")
-    row = db.get(ApiKey, key_id)
-    expected = row.secret_hash if row is not None else digest("no such key")
-    matched = hmac.compare_digest(expected, digest(secret))  # the same work for unknown ids
-    if row is None or not matched:
-        raise ApiKeyError("unknown")
-    now = now or utcnow()
-    if row.revoked_at is not None:
-        raise ApiKeyError("revoked")
-    if row.expires_at is not None and row.expires_at <= now:
-        raise ApiKeyError("expired")
-    return row
-
-
-def split_bearer(value: str | None) -> tuple[str | None, str | None]:
-    """``Bearer <id>.<secret>`` into (id, secret)."""
-    if not value or not value.startswith("Bearer "):
-        return None, None
-    key_id, _, secret = value[7:].strip().partition(".")
-    return (key_id, secret) if key_id and secret else (None, None)
-
-
-def partners_of(key: ApiKey) -> list[str] | None:
-    """The selling partners a key may use (None: all)."""
-    return json.loads(key.partners) if key.partners else None
-
-
-def allows(key: ApiKey, operation: str, selling_partner_id: str | None = None) -> bool:
-    """True when ``key`` may do ``operation`` (for ``selling_partner_id``)."""
-    if operation not in key.operations.split(","):
-        return False
-    allowed = partners_of(key)
-    return selling_partner_id is None or allowed is None or selling_partner_id in allowed
-
-
-def list_keys(db: Session) -> list[ApiKey]:
-    """Every key, newest first."""
-    return list(db.scalars(select(ApiKey).order_by(ApiKey.created_at.desc())))
-
-
-def revoke(db: Session, key_id: str) -> bool:
-    """Revoke a key at once (every process sees it on its next request); False if unknown."""
-    row = db.get(ApiKey, key_id)
-    if row is None:
-        return False
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-    db.commit()
-    return True
-
-
-def status_of(key: ApiKey, now: datetime | None = None) -> str:
-    """active, revoked or expired."""
-    now = now or utcnow()
-    if key.revoked_at is not None:
-        return "revoked"
-    if key.expires_at is not None and key.expires_at <= now:
-        return "expired"
-    return "active"
+@api_keys_group.command("revoke")
+@click.argument("key_id")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def revoke_command(key_id, as_json) -> None:
+    """Revoke a key at once; exit 1 when no such key exists."""
+    with services().sessions() as db:
+        if not revoke(db, key_id[:40]):
+            fail(f"no API key {key_id[:40]!r}", as_json)
+        audit.record(db, "cli", "api_key_revoked", key_id=key_id[:40])
+        db.commit()
+    emit_one(as_json, {"id": key_id, "status": "revoked"}, f"API key {key_id} revoked.")

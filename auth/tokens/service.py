@@ -25,6 +25,7 @@ from auth.clients.token_cache import CachedToken
 from auth.config.identifiers import GRANTLESS_SCOPES
 from auth.config.marketplaces import catalog
 from auth.security.api_keys import ApiKeyError
+from auth.security.api_keys import allows_scope
 from auth.security.api_keys import authenticate
 from auth.tokens.handles import make_handle
 from auth.tokens.usage import FLUSH_AFTER
@@ -260,6 +261,8 @@ class TokenService:
             self._refuse(
                 db, key, "grantless", "invalid_scope", "The request has an invalid parameter : scope"
             )
+        if not allows_scope(key.operations, scope, key.partners is not None):
+            self._refuse(db, key, "grantless", "unauthorized_client", f"This API key may not get {scope}")
         try:
             token = self.cache.for_scope(scope)
         except LwaError as error:

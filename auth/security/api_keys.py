@@ -1,121 +1,216 @@
-"""flask spapi api-keys: the token service's API keys (create, list, revoke)."""
+"""API keys for the token service: created with a secret shown once and stored only as its
+hash, scoped to selling partners and operations, revocable, rate-limited fleet-wide.
 
-import click
-from flask.cli import with_appcontext
+A key's ``id`` is public (it names the key in logs, the console and LWA's ``client_id``); its
+``secret`` is 256 random bits, so a fast keyed hash is as safe as a slow password hash and
+keeps the hot path (a token request per SP-API call) cheap.
+"""
 
-from auth.security.api_keys import DEFAULT_RATE
-from auth.security.api_keys import GRANTLESS_NAMES
-from auth.security.api_keys import MAX_DAYS
-from auth.security.api_keys import OPERATIONS
-from auth.security.api_keys import create_key
-from auth.security.api_keys import list_keys
-from auth.security.api_keys import partners_of
-from auth.security.api_keys import revoke
-from auth.security.api_keys import status_of
-from auth.vault import audit
-from web.cli.output import emit
-from web.cli.output import emit_one
-from web.cli.output import fail
-from web.shared.services import services
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-def key_json(key) -> dict:
-    """A key as the CLI and the console show it: never its secret (which is not stored)."""
-    return {
-        "id": key.id,
-        "label": key.label,
-        "status": status_of(key),
-        "partners": partners_of(key),
-        "operations": key.operations.split(","),
-        "rate_per_minute": key.rate_per_minute,
-        "created_at": key.created_at.isoformat(),
-        "expires_at": key.expires_at.isoformat() if key.expires_at else None,
-        "last_used_at": key.last_used_at.isoformat() if key.last_used_at else None,
-    }
+from auth.config.identifiers import SELLING_PARTNER_ID_RE
+from auth.vault.crypto import digest
+from auth.vault.models import ApiKey
+from auth.vault.models import utcnow
 
-
-@click.group("api-keys", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-@with_appcontext
-def api_keys_group(context: click.Context, as_json: bool) -> None:
-    """List API keys; `create` makes one, `revoke ID` ends one."""
-    if context.invoked_subcommand is not None:
-        return
-    with services().sessions() as db:
-        rows = [key_json(k) for k in list_keys(db)]
-    if not rows and not as_json:
-        click.echo("No API keys yet. Create one with: flask spapi api-keys create --label NAME")
-    emit(as_json, rows, _line)
+OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless")
+# Least privilege: a key gets only what it names; without a choice, the two everyday ones.
+DEFAULT_OPERATIONS = ("access_tokens", "restricted_data_tokens")
+# Grantless scopes are named one by one and stored as "grantless:<name>" beside the operations.
+GRANTLESS_NAMES = {
+    "notifications": "sellingpartnerapi::notifications",
+    "client_credential:rotation": "sellingpartnerapi::client_credential:rotation",
+}
+ROTATION = "client_credential:rotation"
+ID_PREFIX = "spak_"
+DEFAULT_RATE = 600  # requests a minute
+MAX_LABEL = 100
+MAX_DAYS = 3650
 
 
-def _line(row: dict) -> str:
-    partners = ",".join(row["partners"]) if row["partners"] else "all partners"
-    used = row["last_used_at"] or "never"
-    return f"{row['id']}\t{row['status']}\t{row['label']}\t{partners}\tlast used {used}"
+class ApiKeyError(Exception):
+    """A key cannot be used; ``kind`` is unknown, revoked, expired or malformed."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
 
 
-@api_keys_group.command("create")
-@click.option("--label", required=True, help="What the key is for (a worker, a service).")
-@click.option(
-    "--partner", "partners", multiple=True, help="A selling partner ID it may use (repeat; all when omitted)."
-)
-@click.option(
-    "--operation",
-    "operations",
-    multiple=True,
-    type=click.Choice(OPERATIONS),
-    help="What it may get (repeat; access_tokens and restricted_data_tokens when omitted).",
-)
-@click.option(
-    "--grantless-scope",
-    "grantless_scopes",
-    multiple=True,
-    type=click.Choice(tuple(GRANTLESS_NAMES)),
-    help="A grantless scope it may get (repeat; none when omitted).",
-)
-@click.option(
-    "--expires", type=click.IntRange(1, MAX_DAYS), help="Days until the key expires (never when omitted)."
-)
-@click.option(
-    "--rate",
-    type=click.IntRange(1, 100_000),
-    default=DEFAULT_RATE,
-    show_default=True,
-    help="Requests a minute.",
-)
-@click.option("--json", "as_json", is_flag=True)
-@with_appcontext
-def create_command(label, partners, operations, grantless_scopes, expires, rate, as_json) -> None:
-    """Create a key and print its secret (shown only now; only its hash is kept)."""
-    with services().sessions() as db:
-        try:
-            key = create_key(
-                db, label, list(partners), list(operations) or None, expires, rate, list(grantless_scopes)
-            )
-        except ValueError as error:
-            fail(str(error), as_json)
-        audit.record(db, "cli", "api_key_created", key_id=key.id, label=label.strip())
-        db.commit()
-    emit_one(
-        as_json,
-        {"id": key.id, "secret": key.secret},
-        f"API key {key.id} created. Its secret, shown only now:\n{key.secret}\n"
-        f"JSON API: Authorization: Bearer {key.id}.<secret>\n"
-        f"LWA-compatible endpoint: client_id={key.id}, client_secret=<secret>, "
-        "refresh_token=spapi-auth:<selling partner ID>:<NA|EU|FE>",
+@dataclass(frozen=True)
+class NewKey:
+    """A key as created: the only moment its secret exists outside the caller's hands."""
+
+    id: str
+    secret: str
+
+    @property
+    def bearer(self) -> str:
+        """The JSON API's bearer credential, ``<id>.<secret>``."""
+        return f"{self.id}.{self.secret}"
+
+
+def create_key(
+    db: Session,
+    label: str,
+    partners: list[str] | None = None,
+    operations: list[str] | None = None,
+    expires_days: int | None = None,
+    rate_per_minute: int = DEFAULT_RATE,
+    grantless_scopes: list[str] | None = None,
+) -> NewKey:
+    """Create and store a key; return its id and secret (shown once, never stored).
+
+    ``operations`` None means ``DEFAULT_OPERATIONS``; an empty list is refused (a key that
+    may do nothing is a mistake, never "everything"). ``grantless`` needs its scopes named.
+
+    :raises ValueError: naming the unusable argument.
+    """
+    label = (label or "").strip()
+    if not label or len(label) > MAX_LABEL:
+        raise ValueError(f"label must be 1 to {MAX_LABEL} characters")
+    partners = sorted(set(partners or []))
+    bad = [p for p in partners if not SELLING_PARTNER_ID_RE.fullmatch(p)]
+    if bad:
+        raise ValueError(f"not a selling partner ID: {bad[0][:40]}")
+    operations = grant_list(operations, grantless_scopes, partners)
+    if expires_days is not None and not 1 <= expires_days <= MAX_DAYS:
+        raise ValueError(f"expires must be 1 to {MAX_DAYS} days")
+    if not 1 <= rate_per_minute <= 100_000:
+        raise ValueError("rate must be 1 to 100000 requests a minute")
+    key = NewKey(ID_PREFIX + secrets.token_hex(8), secrets.token_urlsafe(32))
+    now = utcnow()
+    db.add(
+        ApiKey(
+            id=key.id,
+            secret_hash=digest(key.secret),
+            label=label,
+            partners=json.dumps(partners) if partners else None,
+            operations=",".join(operations),
+            rate_per_minute=rate_per_minute,
+            created_at=now,
+            expires_at=now + timedelta(days=expires_days) if expires_days else None,
+        )
     )
+    db.commit()
+    return key
 
 
-@api_keys_group.command("revoke")
-@click.argument("key_id")
-@click.option("--json", "as_json", is_flag=True)
-@with_appcontext
-def revoke_command(key_id, as_json) -> None:
-    """Revoke a key at once; exit 1 when no such key exists."""
-    with services().sessions() as db:
-        if not revoke(db, key_id[:40]):
-            fail(f"no API key {key_id[:40]!r}", as_json)
-        audit.record(db, "cli", "api_key_revoked", key_id=key_id[:40])
-        db.commit()
-    emit_one(as_json, {"id": key_id, "status": "revoked"}, f"API key {key_id} revoked.")
+def grant_list(
+    operations: list[str] | None, grantless_scopes: list[str] | None, partners: list[str]
+) -> list[str]:
+    """The operations (and ``grantless:<scope>`` entries) a new key gets.
+
+    :raises ValueError: an unknown operation or scope, nothing chosen, grantless without a
+        scope, or the rotation scope on a key limited to some partners.
+    """
+    chosen = list(dict.fromkeys(DEFAULT_OPERATIONS if operations is None else operations))
+    scopes = list(dict.fromkeys(grantless_scopes or []))
+    unknown = [o for o in chosen if o not in OPERATIONS]
+    if unknown:
+        raise ValueError(f"unknown operation {unknown[0][:40]}; use {', '.join(OPERATIONS)}")
+    bad = [s for s in scopes if s not in GRANTLESS_NAMES]
+    if bad:
+        raise ValueError(f"unknown grantless scope {bad[0][:40]}; use {', '.join(GRANTLESS_NAMES)}")
+    if scopes and "grantless" not in chosen:
+        chosen.append("grantless")
+    if "grantless" in chosen and not scopes:
+        raise ValueError(f"name the grantless scopes one by one ({', '.join(GRANTLESS_NAMES)})")
+    if ROTATION in scopes and partners:
+        # Rotating the client secret concerns the whole app, never a few partners.
+        raise ValueError("client_credential:rotation is never given to a key limited to some partners")
+    if not chosen:
+        raise ValueError("choose at least one operation: a key that may do nothing is refused")
+    return chosen + [f"grantless:{s}" for s in scopes]
+
+
+def allows_scope(operations, scope: str, partner_limited: bool) -> bool:
+    """True when a key with ``operations`` may get a grantless token for ``scope``.
+
+    Keys made before scopes were named hold a bare ``grantless``: they keep notifications,
+    but rotation must always be named, and never on a key limited to some partners.
+    """
+    short = next((name for name, full in GRANTLESS_NAMES.items() if full == scope), None)
+    if short is None or "grantless" not in operations:
+        return False
+    if short == ROTATION and partner_limited:
+        return False
+    if f"grantless:{short}" in operations:
+        return True
+    named = any(o.startswith("grantless:") for o in operations)
+    return not named and short != ROTATION
+
+
+def authenticate(db: Session, key_id: str | None, secret: str | None, now: datetime | None = None) -> ApiKey:
+    """The live key named ``key_id`` whose secret is ``secret``.
+
+    :raises ApiKeyError: unknown id or wrong secret ("unknown": the two are not told apart),
+        revoked, or expired.
+    """
+    if not key_id or not secret or len(key_id) > 40 or len(secret) > 200:
+        raise ApiKeyError("unknown")
+    row = db.get(ApiKey, key_id)
+    expected = row.secret_hash if row is not None else digest("no such key")
+    matched = hmac.compare_digest(expected, digest(secret))  # the same work for unknown ids
+    if row is None or not matched:
+        raise ApiKeyError("unknown")
+    now = now or utcnow()
+    if row.revoked_at is not None:
+        raise ApiKeyError("revoked")
+    if row.expires_at is not None and row.expires_at <= now:
+        raise ApiKeyError("expired")
+    return row
+
+
+def split_bearer(value: str | None) -> tuple[str | None, str | None]:
+    """``Bearer <id>.<secret>`` into (id, secret)."""
+    if not value or not value.startswith("Bearer "):
+        return None, None
+    key_id, _, secret = value[7:].strip().partition(".")
+    return (key_id, secret) if key_id and secret else (None, None)
+
+
+def partners_of(key: ApiKey) -> list[str] | None:
+    """The selling partners a key may use (None: all)."""
+    return json.loads(key.partners) if key.partners else None
+
+
+def allows(key: ApiKey, operation: str, selling_partner_id: str | None = None) -> bool:
+    """True when ``key`` may do ``operation`` (for ``selling_partner_id``)."""
+    if operation not in key.operations.split(","):
+        return False  # "grantless:<scope>" entries never match an operation name
+    allowed = partners_of(key)
+    return selling_partner_id is None or allowed is None or selling_partner_id in allowed
+
+
+def list_keys(db: Session) -> list[ApiKey]:
+    """Every key, newest first."""
+    return list(db.scalars(select(ApiKey).order_by(ApiKey.created_at.desc())))
+
+
+def revoke(db: Session, key_id: str) -> bool:
+    """Revoke a key at once (every process sees it on its next request); False if unknown."""
+    row = db.get(ApiKey, key_id)
+    if row is None:
+        return False
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    db.commit()
+    return True
+
+
+def status_of(key: ApiKey, now: datetime | None = None) -> str:
+    """active, revoked or expired."""
+    now = now or utcnow()
+    if key.revoked_at is not None:
+        return "revoked"
+    if key.expires_at is not None and key.expires_at <= now:
+        return "expired"
+    return "active"

@@ -169,3 +169,19 @@ def invitation(label="Acme", expected=None):
 def test_storing_rules(existing, evidence, invited, activate, trust):
     decision = decide(existing, evidence, invited, SELLING_PARTNER_ID)
     assert (decision.activate, decision.trust) == (activate, trust), decision.reason
+
+
+@pytest.mark.parametrize(
+    ("existing", "evidence", "why"),
+    [
+        # "Both unknown" is not "the same account": the reason says Amazon showed nothing.
+        (row(fingerprint=None), Evidence(None), "could not show whose token"),
+        (row(), Evidence("acct:1"), "same account fingerprint"),
+        (row("invited"), Evidence("acct:1"), "never displaces a invited"),
+        (row("verified"), Evidence("acct:1"), "never displaces a verified"),
+        (row(), Evidence("acct:2"), "different account"),
+    ],
+)
+def test_a_pending_token_says_why_it_waits(existing, evidence, why):
+    decision = decide(existing, evidence, None, SELLING_PARTNER_ID)
+    assert not decision.activate and why in decision.reason

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from auth.clients.lwa import LwaClient
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.config.marketplaces import catalog
+from auth.oauth.evidence import CLAIMED
+from auth.oauth.evidence import Decision
 from auth.oauth.evidence import Evidence
 from auth.oauth.evidence import EvidenceCollector
 from auth.oauth.evidence import decide
@@ -130,10 +132,15 @@ def complete_callback(
 
 def _store(db, vault, context, selling_partner_id, refresh_token, evidence, invitation, policy):
     """Decide whose token this is and store it, active or pending (one commit each)."""
-    if invitation is not None and not claim_invitation(db, invitation.id, selling_partner_id):
-        invitation = None  # a concurrent flow used the invitation first: this one is not invited
+    lost_race = invitation is not None and not claim_invitation(db, invitation.id, selling_partner_id)
     existing = find_authorization(db, selling_partner_id, context.region)
-    decision = decide(existing, evidence, invitation, selling_partner_id)
+    if lost_race:
+        # A concurrent flow used the link first: this one is neither invited nor a public
+        # flow the administrator allowed, so it waits for a decision.
+        invitation = None
+        decision = Decision(False, CLAIMED, "the invitation was used by another flow at the same moment")
+    else:
+        decision = decide(existing, evidence, invitation, selling_partner_id)
     common = dict(
         selling_partner_id=selling_partner_id,
         region=context.region,

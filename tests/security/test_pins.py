@@ -3,7 +3,6 @@ sent only where a form needs it, and after log-in the console goes only to its o
 
 import pytest
 
-
 AMAZON = "https://sellercentral.amazon.com"
 
 

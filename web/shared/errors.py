@@ -93,5 +93,5 @@ def init_app(app: Flask) -> None:
         return render_error(
             500,
             InternalServerError().name,
-            "Something went wrong on our side. Nothing was stored; please try again.",
+            "Something went wrong on our side. Please try again in a moment.",
         )

@@ -119,3 +119,27 @@ def test_a_locked_sqlite_file_gives_503_not_500(tmp_path, lwa_url, spapi_stub):
         holder.close()
     assert client.get("/authorize?marketplace=US").status_code == 302
     app.extensions["spapi"].engine.dispose()
+
+
+def test_the_page_follows_what_was_committed(app):
+    """After a storage error, a token that did land is found (the seller sees success)."""
+    from auth.oauth.callback import StorageFailed
+    from auth.oauth.callback import was_stored
+    from auth.vault.crypto import fingerprint
+    from auth.vault.store import save_authorization
+    from tests.helpers import REFRESH_TOKEN
+
+    services = app.extensions["spapi"]
+    with services.sessions() as db:
+        stored = save_authorization(
+            db,
+            services.vault,
+            selling_partner_id=SELLING_PARTNER_ID,
+            region="NA",
+            account_type="seller",
+            workflow="website",
+            refresh_token=REFRESH_TOKEN,
+        )
+        landed = was_stored(db, StorageFailed(SELLING_PARTNER_ID, "NA", fingerprint(REFRESH_TOKEN)))
+        assert landed is not None and landed.id == stored.id
+        assert was_stored(db, StorageFailed(SELLING_PARTNER_ID, "NA", fingerprint("Atzr|other"))) is None

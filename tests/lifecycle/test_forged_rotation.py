@@ -73,6 +73,11 @@ def test_a_forged_new_secret_is_refused_recorded_and_changes_nothing(server, que
         assert [e.type for e in list_events(db)] == ["client_secret.refused"]
         [note] = db.scalars(select(LwaNotification)).all()
         assert note.outcome == "refused" and "forged" not in note.detail
+    shown = server.app.test_cli_runner().invoke(
+        args=["spapi", "notifications", "--outcome", "refused", "--json"]
+    )
+    assert [r["outcome"] for r in json.loads(shown.output)] == ["refused"]
+    assert "forged" not in server.app.test_cli_runner().invoke(args=["spapi", "notifications"]).output
     assert queue_client(queue).receive_message(QueueUrl=queue, WaitTimeSeconds=0).get("Messages") is None
 
 

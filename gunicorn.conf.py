@@ -7,6 +7,10 @@ gunicorn's workers are not meant to face slow clients on the internet.
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from auth.security.log_escape import escape_controls
+
 # Behind a reverse proxy that terminates TLS; set TRUST_PROXY_HOPS=1 for the app to see https.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()))
@@ -25,6 +29,18 @@ accesslog = "-"
 # %(U)s is the path without its query string: the Redirect URI's query carries
 # spapi_oauth_code and state, which must never reach a log.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
+
+
+class EscapingLogger(Logger):
+    """gunicorn's logger, with control characters in every access-log field escaped: the path
+    is percent-decoded, so ``%0d%0a`` would otherwise write a forged line."""
+
+    def atoms(self, resp, req, environ, request_time):
+        """gunicorn's atoms, each string escaped."""
+        return {k: escape_controls(v) for k, v in super().atoms(resp, req, environ, request_time).items()}
+
+
+logger_class = EscapingLogger
 # gunicorn's own messages (malformed request lines, worker errors) can quote a whole request
 # line: every handler gets the redaction filter.
 logconfig_dict = {

@@ -121,3 +121,19 @@ def test_log_in_limit_is_shared_by_every_worker(tmp_path):
         assert blocked.status_code == 429  # this address failed five times
     finally:
         server.close()
+
+
+def test_control_characters_in_the_request_line_are_escaped_in_the_access_log(tmp_path):
+    env = production_env(tmp_path, f"sqlite:///{tmp_path}/g.sqlite")
+    server = GunicornProcess("app:create_app()", env, workers=1, config=True, log_dir=str(tmp_path))
+    try:
+        forged = '/explain/x%0d%0a127.0.0.1 [01/Jan/2026] "GET /console/ HTTP/1.1" 200 -%1b[31m%c2%85end'
+        requests.get(f"{server.url}{forged}", timeout=10)
+        time.sleep(0.5)
+        logs = server.logs()
+        [line] = [entry for entry in logs.splitlines() if "/explain/x" in entry]
+        assert "\\x0d\\x0a127.0.0.1" in line and "\\x1b[31m" in line
+        assert "\x1b" not in logs and "\x85" not in logs
+        assert not any(entry.startswith("127.0.0.1 [01/Jan/2026]") for entry in logs.splitlines())
+    finally:
+        server.close()

@@ -215,12 +215,13 @@ def _http_error(response: requests.Response, exchanges: list[Exchange]) -> LwaEr
     except (ValueError, RecursionError):
         body = {}  # pragma: no mutate (None would be treated alike)
     exchange = _last(exchanges)
+    if status == 429:
+        # Throttling, whatever body came with it: "Amazon is busy, try again", never "refused".
+        return LwaError("rate_limited", "LWA is throttling token requests", status, retry_after, exchange)
     if isinstance(body, dict) and body.get("error"):
         error = _lwa_error(body["error"], body.get("error_description"), exchanges)
         error.retry_after = retry_after
         return error
-    if status == 429:
-        return LwaError("rate_limited", "LWA is throttling token requests", status, retry_after, exchange)
     if status < 500:
         return LwaError(
             "non_json", f"LWA answered HTTP {status} without a JSON error", status, exchange=exchange

@@ -39,8 +39,13 @@ def get_json(url: str, access_token: str, params: dict | None = None, deadline: 
     connect, read = EVIDENCE_TIMEOUT
     try:
         with bounded_session(deadline, MAX_BODY) as session:
+            # No redirects: the access token must never travel to another host.
             response = session.get(
-                url, params=params, headers=headers, timeout=(connect, min(read, deadline))
+                url,
+                params=params,
+                headers=headers,
+                timeout=(connect, min(read, deadline)),
+                allow_redirects=False,
             )
     except ResponseTooLarge:
         return ApiAnswer(False, problem="the SP-API answered more than 256 KB")

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import requests
 
+from auth.clients.bounded import ResponseTooLarge
+from auth.clients.bounded import bounded_session
 from auth.clients.exchange import Exchange
 from auth.clients.exchange import record_exchange
 from auth.config.marketplaces import Region
@@ -18,6 +20,10 @@ SELLER_TEST_PATH = "/sellers/v1/marketplaceParticipations"
 # getPurchaseOrders over the last day is read-only, cheap, and needs only the vendor role.
 VENDOR_TEST_PATH = "/vendor/orders/v1/purchaseOrders"
 TIMEOUT = (3.05, 15)
+# The largest SP-API answer read (reports are downloaded elsewhere, never through here), and
+# the whole exchange's bound however slowly the answer trickles in.
+MAX_BODY = 10 * 1024 * 1024
+DEADLINE = 30.0
 
 
 @dataclass(frozen=True)
@@ -91,8 +97,20 @@ def call_operation(
         signer(request, region)
     started = time.monotonic()
     try:
-        with requests.Session() as session:
-            response = session.send(request, timeout=TIMEOUT)
+        with bounded_session(DEADLINE, MAX_BODY) as session:
+            # Never follow a redirect: requests would resend x-amz-access-token to any host.
+            response = session.send(request, timeout=TIMEOUT, allow_redirects=False)
+    except ResponseTooLarge:
+        return CallResult(
+            None,
+            None,
+            None,
+            None,
+            "",
+            f"the SP-API answered more than {MAX_BODY // (1024 * 1024)} MB",
+            method=method,
+            url=base + path,
+        )
     except requests.RequestException as error:
         return CallResult(
             None,

@@ -73,6 +73,29 @@ def check_encryption_keys(value: str) -> tuple[str, ...]:
     return keys
 
 
+def check_webhook_secret(value: str | None) -> str:
+    """Check ``SPAPI_WEBHOOK_SECRET``: 32 or more characters that look random (not ``aaaa…``),
+    since anyone who guesses it can forge events the receiver acts on."""
+    if not value or len(value) < 32:
+        raise ConfigError(
+            "SPAPI_WEBHOOK_SECRET",
+            "is required with SPAPI_WEBHOOK_URL: at least 32 random characters "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')",
+        )
+    if _bits_per_character(value) < 3.0:
+        raise ConfigError(
+            "SPAPI_WEBHOOK_SECRET",
+            "does not look random; generate one with "
+            "python -c 'import secrets; print(secrets.token_hex(32))'",
+        )
+    return value
+
+
+def _bits_per_character(value: str) -> float:
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
 def check_secret_key(value: str) -> str:
     """Check ``SECRET_KEY``: at least 32 characters that look random, not a repeated word."""
     if len(value) < 32:

@@ -23,6 +23,7 @@ from auth.config.checks import check_flag
 from auth.config.checks import check_proxy_hops
 from auth.config.checks import check_secret_key
 from auth.config.checks import check_url
+from auth.config.checks import check_webhook_secret
 from auth.config.connect import DEFAULT_APP_NAME
 from auth.config.connect import read_connect
 from auth.config.identifiers import ROLE_ARN_RE
@@ -93,6 +94,9 @@ class Settings:
     metrics_token: str | None = None
     check_rate: int = DEFAULT_CHECK_RATE
     check_concurrency: int = DEFAULT_CHECK_CONCURRENCY
+    # Trust: how long a displaced token stays restorable, and how many may wait as pending.
+    previous_version_days: int = 30
+    max_pending: int = 5
 
     @property
     def draft(self) -> bool:
@@ -220,6 +224,7 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
         **_associates(values),
         **read_connect(values),
         **operations_settings(values),
+        **_trust(values),
     )
     check_secret_key(settings.secret_key)
     token_url = values.get("LWA_TOKEN_URL") or settings.amazon_url(DEFAULT_LWA_TOKEN_URL)
@@ -231,10 +236,8 @@ def _lifecycle(values: Mapping[str, str]) -> dict:
     queue = str(values.get("SPAPI_ROTATION_QUEUE_URL") or "").strip() or None
     webhook = str(values.get("SPAPI_WEBHOOK_URL") or "").strip() or None
     webhook_secret = str(values.get("SPAPI_WEBHOOK_SECRET") or "").strip() or None
-    if webhook and (not webhook_secret or len(webhook_secret) < 16):
-        raise ConfigError(
-            "SPAPI_WEBHOOK_SECRET", "is required with SPAPI_WEBHOOK_URL: at least 16 random characters"
-        )
+    if webhook:
+        check_webhook_secret(webhook_secret)
     return {
         "rotation_queue_url": check_url("SPAPI_ROTATION_QUEUE_URL", queue) if queue else None,
         "auto_rotate_days": check_count("SPAPI_AUTO_ROTATE_DAYS", values.get("SPAPI_AUTO_ROTATE_DAYS"), 0),
@@ -256,4 +259,19 @@ def _associates(values: Mapping[str, str]) -> dict:
         "associates_cooldown": check_count(
             "SPAPI_ASSOCIATES_COOLDOWN", values.get("SPAPI_ASSOCIATES_COOLDOWN"), 10
         ),
+    }
+
+
+def _trust(values: Mapping[str, str]) -> dict:
+    """The vault's retention of displaced tokens and its bound on pending ones."""
+    max_pending = check_count("SPAPI_MAX_PENDING", values.get("SPAPI_MAX_PENDING"), 5)
+    if max_pending < 1:
+        raise ConfigError(
+            "SPAPI_MAX_PENDING", "must be at least 1: a pending token is how a takeover is stopped"
+        )
+    return {
+        "previous_version_days": check_count(
+            "SPAPI_PREVIOUS_VERSION_DAYS", values.get("SPAPI_PREVIOUS_VERSION_DAYS"), 30
+        ),
+        "max_pending": max_pending,
     }

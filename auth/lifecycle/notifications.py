@@ -5,6 +5,10 @@ what the consumer does with each one.
 ``oldClientSecretExpiryTime``). ``APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY``: the current secret
 expires at ``clientSecretExpiryTime``. Each is handled once (by ``notificationId``); another
 app's (another ``clientId``) is ignored.
+
+A message is not proof: its secret is stored only after LWA accepts it (``verify``), an older
+secret is never expired sooner than ``MIN_OLD_SECRET_LIFE`` whatever the message says, and a
+refused one is recorded (outcome ``refused``, event ``client_secret.refused``).
 """
 
 import json
@@ -16,6 +20,10 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from auth.lifecycle.verify import ACCEPTED
+from auth.lifecycle.verify import UNAVAILABLE
+from auth.lifecycle.verify import SecretCheck
+from auth.lifecycle.verify import refuse_all
 from auth.vault.client_secrets import ClientSecretStore
 from auth.vault.models import LwaNotification
 from auth.vault.models import utcnow
@@ -24,6 +32,10 @@ from auth.vault.outbox import record_event
 NEW_SECRET = "APPLICATION_OAUTH_CLIENT_NEW_SECRET"
 EXPIRY = "APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY"
 PAYLOAD_VERSION = "2023-11-30"
+MAX_BODY = 64 * 1024  # Amazon's notifications are about 1 KB; SQS allows 256 KB
+# Amazon keeps the old secret working about a week; an earlier expiry in a message is not
+# believed (the newest secret is tried first anyway, so keeping the old one costs nothing).
+MIN_OLD_SECRET_LIFE = timedelta(days=7)
 
 
 def _metadata(application_id: str) -> dict:
@@ -83,52 +95,82 @@ class Handled:
 
     notification_id: str | None
     type: str | None
-    outcome: str  # stored, recorded, duplicate, foreign, malformed
+    outcome: str  # stored, recorded, duplicate, foreign, malformed, refused, unverified, ignored
     rotate: bool = False  # an expiry notice asks for a rotation (SPAPI_AUTO_ROTATE_DAYS)
+    keep: bool = False  # leave the message on the queue: it can be handled later (LWA was down)
 
 
-def handle(db: Session, store: ClientSecretStore, body: str, auto_rotate_days: int = 0) -> Handled:
-    """Apply one message: store a new secret, record an expiry notice; each once. Commits.
+def handle(
+    db: Session,
+    store: ClientSecretStore,
+    body: str,
+    auto_rotate_days: int = 0,
+    verify: SecretCheck = refuse_all,
+) -> Handled:
+    """Apply one message: store a new secret LWA accepts, record an expiry notice; each once.
+    Commits.
 
     Never raises for a message's content: a malformed one is reported ``malformed`` (and
     can be deleted: reading it again would not help).
     """
-    try:
-        notification = json.loads(body)
-        kind = notification["notificationType"]
-        notification_id = str(notification["notificationMetadata"]["notificationId"])[:200]
-        payload = notification["payload"]
-    except (ValueError, KeyError, TypeError, RecursionError):
+    parsed = _parse(body)
+    if parsed is None:
         return Handled(None, None, "malformed")
+    kind, notification_id, payload = parsed
     if kind == NEW_SECRET:
-        return _new_secret(db, store, notification_id, payload.get("applicationOAuthClientNewSecret") or {})
+        data = payload.get("applicationOAuthClientNewSecret")
+        return _new_secret(db, store, notification_id, data if isinstance(data, dict) else {}, verify)
     if kind == EXPIRY:
-        return _expiry(
-            db,
-            store,
-            notification_id,
-            payload.get("applicationOAuthClientSecretExpiry") or {},
-            auto_rotate_days,
-        )
+        data = payload.get("applicationOAuthClientSecretExpiry")
+        return _expiry(db, store, notification_id, data if isinstance(data, dict) else {}, auto_rotate_days)
     return _note(db, notification_id, kind, None, "ignored", {})
 
 
-def _new_secret(db, store, notification_id, data) -> Handled:
+def _parse(body) -> tuple[str, str, dict] | None:
+    """The type, ID and payload of a notification, or None when any of them is unusable."""
+    if not isinstance(body, str) or len(body) > MAX_BODY:
+        return None
+    try:
+        notification = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(notification, dict):
+        return None
+    kind, metadata, payload = (
+        notification.get("notificationType"),
+        notification.get("notificationMetadata"),
+        notification.get("payload"),
+    )
+    if not isinstance(kind, str) or not isinstance(metadata, dict) or not isinstance(payload, dict):
+        return None
+    notification_id = metadata.get("notificationId")
+    if not isinstance(notification_id, str | int) or not str(notification_id):
+        return None
+    return kind[:80], str(notification_id)[:200], payload
+
+
+def _new_secret(db, store, notification_id, data, verify: SecretCheck) -> Handled:
     client_id = data.get("clientId")
     if client_id != store.client_id:
-        return _note(db, notification_id, NEW_SECRET, client_id, "foreign", {})
+        return _note(
+            db, notification_id, NEW_SECRET, client_id if isinstance(client_id, str) else None, "foreign", {}
+        )
     if db.get(LwaNotification, notification_id) is not None:
         return Handled(notification_id, NEW_SECRET, "duplicate")
     secret = data.get("newClientSecret")
-    if not isinstance(secret, str) or not secret:
+    if not isinstance(secret, str) or not secret or len(secret) > 512:
         return _note(db, notification_id, NEW_SECRET, client_id, "malformed", {})
-    new_expiry, old_expiry = (
-        _time(data.get("newClientSecretExpiryTime")),
-        _time(data.get("oldClientSecretExpiryTime")),
-    )
-    stored = store.store_rotation(
-        db, secret, new_expiry, old_expiry or utcnow() + timedelta(days=7), notification_id
-    )
+    if store.knows(db, secret):
+        return _note(db, notification_id, NEW_SECRET, client_id, "duplicate", {})
+    verdict = verify(secret)
+    if verdict == UNAVAILABLE:
+        return Handled(notification_id, NEW_SECRET, "unverified", keep=True)
+    if verdict != ACCEPTED:
+        record_event(db, "client_secret.refused", client_id=client_id, notification_id=notification_id)
+        return _note(db, notification_id, NEW_SECRET, client_id, "refused", {"why": "LWA refused the secret"})
+    new_expiry = _time(data.get("newClientSecretExpiryTime"))
+    old_expiry = max(_time(data.get("oldClientSecretExpiryTime")) or utcnow(), utcnow() + MIN_OLD_SECRET_LIFE)
+    stored = store.store_rotation(db, secret, new_expiry, old_expiry, notification_id)
     detail = {"new_secret_expires": _iso(new_expiry), "old_secret_expires": _iso(old_expiry)}
     if stored:
         record_event(db, "client_secret.rotated", client_id=client_id, **detail)
@@ -151,7 +193,13 @@ def _expiry(db, store, notification_id, data, auto_rotate_days) -> Handled:
     }
     record_event(db, "client_secret.expiring", client_id=client_id, **detail)
     handled = _note(db, notification_id, EXPIRY, client_id, "recorded", detail)
-    return Handled(handled.notification_id, handled.type, handled.outcome, rotate=rotate)
+    # A concurrent consumer that recorded it first asks for the rotation, never both.
+    return Handled(
+        handled.notification_id,
+        handled.type,
+        handled.outcome,
+        rotate=rotate and handled.outcome == "recorded",
+    )
 
 
 def _note(db: Session, notification_id, kind, client_id, outcome, detail) -> Handled:

@@ -4,7 +4,8 @@ backoff, dead after ``MAX_ATTEMPTS``.
 Each POST carries the event as JSON and two headers: ``X-Spapi-Auth-Timestamp`` (Unix seconds)
 and ``X-Spapi-Auth-Signature: v1=<hex>``, the HMAC-SHA256 of ``"<timestamp>.<body>"`` under
 ``SPAPI_WEBHOOK_SECRET``. A receiver recomputes it, compares in constant time and refuses
-timestamps older than a few minutes (replays). Events go out in order: while the oldest waits
+timestamps more than a few minutes away (replays), and dedupes on ``X-Spapi-Auth-Event-Id``:
+delivery is at least once. Events go out in order: while the oldest waits
 for its retry, the ones after it wait too.
 """
 
@@ -12,6 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,6 +31,7 @@ BASE_DELAY = 2.0  # seconds; doubles each attempt, at most an hour
 MAX_DELAY = 3600.0
 TIMEOUT = (3.05, 10)
 log = logging.getLogger(__name__)
+TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")  # ASCII digits only: "²".isdigit() is True
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -38,10 +41,25 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def verify(secret: str, timestamp: str, body: bytes, signature: str, tolerance: int = 300) -> bool:
-    """What a receiver does: the signature matches and the timestamp is recent."""
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > tolerance:
+    """What a receiver does: the signature matches and the timestamp is recent (either way).
+
+    Never raises: a missing, non-ASCII or absurd header is simply not a valid delivery, so a
+    receiver that calls this on whatever arrived cannot be crashed by one forged message.
+    """
+    try:
+        if not (isinstance(timestamp, str) and TIMESTAMP_RE.fullmatch(timestamp)):
+            return False
+        if abs(time.time() - int(timestamp)) > tolerance:
+            return False
+        if not (isinstance(signature, str) and signature.isascii() and len(signature) <= 200):
+            return False
+        if isinstance(body, str):
+            body = body.encode()
+        if not isinstance(secret, str) or not secret or not isinstance(body, bytes | bytearray):
+            return False
+        return hmac.compare_digest(sign(secret, int(timestamp), bytes(body)), signature)
+    except (TypeError, ValueError, OverflowError):
         return False
-    return hmac.compare_digest(sign(secret, int(timestamp), body), signature)
 
 
 @dataclass(frozen=True)

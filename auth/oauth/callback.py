@@ -11,13 +11,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from auth.clients.lwa import LwaClient
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.config.marketplaces import catalog
 from auth.errors import AppError
+from auth.oauth.evidence import CLAIMED
+from auth.oauth.evidence import Decision
 from auth.oauth.evidence import Evidence
 from auth.oauth.evidence import EvidenceCollector
 from auth.oauth.evidence import decide
@@ -26,11 +30,14 @@ from auth.oauth.state import FlowContext
 from auth.oauth.state import consume_state
 from auth.oauth.state import digest
 from auth.vault.crypto import TokenVault
+from auth.vault.crypto import fingerprint
 from auth.vault.models import Authorization
 from auth.vault.models import Invitation
 from auth.vault.models import PendingAuthorization
 from auth.vault.models import UsedCode
 from auth.vault.models import utcnow
+from auth.vault.previous import DEFAULT_POLICY
+from auth.vault.previous import VaultPolicy
 from auth.vault.store import find_authorization
 from auth.vault.store import save_authorization
 from auth.vault.store import save_pending
@@ -47,6 +54,20 @@ class CallbackError(AppError):
         self.kind = kind
         self.status = status
         self.detail = detail
+
+
+class StorageFailed(Exception):
+    """LWA spent the code and handed back a token, but the database failed while storing it.
+
+    Whether the commit landed is unknown here; the caller checks (``was_stored``) before
+    telling the seller anything. Carries the partner ID and the token's fingerprint only.
+    """
+
+    def __init__(self, selling_partner_id: str, region: str, token_fingerprint: str):
+        super().__init__(selling_partner_id)
+        self.selling_partner_id = selling_partner_id
+        self.region = region
+        self.token_fingerprint = token_fingerprint
 
 
 @dataclass(frozen=True)
@@ -66,6 +87,7 @@ def complete_callback(
     params: Mapping[str, str],
     browser_id: str | None,
     collector: EvidenceCollector | None = None,
+    policy: VaultPolicy = DEFAULT_POLICY,
 ) -> Authorization | PendingAuthorization | Cancelled:
     """Handle one Redirect URI call; return the active or pending authorization, or the
     cancellation.
@@ -98,24 +120,67 @@ def complete_callback(
         evidence = Evidence(notes=["no evidence was collected"])
     else:
         evidence = collector.collect(region, tokens.access_token, context.account_type, selling_partner_id)
-    if invitation is not None and not claim_invitation(db, invitation.id, selling_partner_id):
-        invitation = None  # a concurrent flow used the invitation first: this one is not invited
+    try:
+        return _store(
+            db, vault, context, selling_partner_id, tokens.refresh_token, evidence, invitation, policy
+        )
+    except SQLAlchemyError as error:
+        # The code is spent at LWA: only the seller can start again. Whether the commit landed
+        # is the caller's question (was_stored), asked before any page is chosen.
+        _rollback_quietly(db)
+        raise StorageFailed(selling_partner_id, context.region, fingerprint(tokens.refresh_token)) from error
+
+
+def _store(db, vault, context, selling_partner_id, refresh_token, evidence, invitation, policy):
+    """Decide whose token this is and store it, active or pending (one commit each)."""
+    lost_race = invitation is not None and not claim_invitation(db, invitation.id, selling_partner_id)
     existing = find_authorization(db, selling_partner_id, context.region)
-    decision = decide(existing, evidence, invitation, selling_partner_id)
+    if lost_race:
+        # A concurrent flow used the link first: this one is neither invited nor a public
+        # flow the administrator allowed, so it waits for a decision.
+        invitation = None
+        decision = Decision(False, CLAIMED, "the invitation was used by another flow at the same moment")
+    else:
+        decision = decide(existing, evidence, invitation, selling_partner_id)
     common = dict(
         selling_partner_id=selling_partner_id,
         region=context.region,
         account_type=context.account_type,
         workflow=context.flow,
-        refresh_token=tokens.refresh_token,
+        refresh_token=refresh_token,
         trust=decision.trust,
         evidence=evidence.as_dict(),
         customer_label=decision.customer_label,
         invitation_id=invitation.id if invitation else None,
     )
     if decision.activate:
-        return save_authorization(db, vault, reason=decision.reason, **common)
-    return save_pending(db, vault, reason=decision.reason, **common)
+        return save_authorization(db, vault, reason=decision.reason, policy=policy, **common)
+    return save_pending(db, vault, reason=decision.reason, policy=policy, **common)
+
+
+def was_stored(db: Session, failure: StorageFailed) -> Authorization | PendingAuthorization | None:
+    """After a ``StorageFailed``, the row its token landed in, if the commit did land.
+
+    :raises SQLAlchemyError: the database still cannot answer.
+    """
+    for model in (Authorization, PendingAuthorization):
+        row = db.scalars(
+            select(model).where(
+                model.selling_partner_id == failure.selling_partner_id,
+                model.region == failure.region,
+                model.fingerprint == failure.token_fingerprint,
+            )
+        ).first()
+        if row is not None:
+            return row
+    return None
+
+
+def _rollback_quietly(db: Session) -> None:
+    try:
+        db.rollback()
+    except SQLAlchemyError:
+        pass  # the connection is gone; the session is discarded by the caller
 
 
 def _spend_code(db: Session, code: str) -> None:

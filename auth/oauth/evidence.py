@@ -120,10 +120,13 @@ class Decision:
 
 
 def decide(existing, evidence: Evidence, invitation=None, selling_partner_id: str = "") -> Decision:
-    """Apply the storing rules (README, "Whose token is it?") to one new token.
+    """Apply the storing rules (docs/trust.md, "Whose token is it?") to one new token.
 
     ``existing`` is the stored authorization for the same partner and region, if any;
-    ``invitation`` the invitation the flow came through, if any.
+    ``invitation`` the invitation the flow came through, if any. Only proof displaces a stored
+    token: a verified seller ID, or a re-authorization link bound to this very partner ID whose
+    token the evidence does not show opening another account. An account fingerprint is built
+    from public facts (marketplaces, store names), so a match alone proves nothing.
     """
     trust = VERIFIED if evidence.seller_id_check == "verified" else INVITED if invitation else CLAIMED
     label = invitation.label if invitation else None
@@ -131,7 +134,8 @@ def decide(existing, evidence: Evidence, invitation=None, selling_partner_id: st
         return Decision(
             False, trust, "Amazon refused the seller-ID check: the token belongs to another seller", label
         )
-    if invitation and invitation.expected_partner_id and invitation.expected_partner_id != selling_partner_id:
+    bound_to = invitation.expected_partner_id if invitation else None
+    if bound_to and bound_to != selling_partner_id:
         return Decision(False, trust, "the invitation expected another selling partner ID", label)
     if existing is None:
         return Decision(True, trust, f"new authorization ({trust})", label)
@@ -139,20 +143,37 @@ def decide(existing, evidence: Evidence, invitation=None, selling_partner_id: st
         return Decision(
             True, trust, "re-authorization (seller ID verified)", label or existing.customer_label
         )
+    if bound_to:
+        if _opens_another_account(existing, evidence):
+            return Decision(
+                False, trust, "the re-authorization link's token opens a different account", label
+            )
+        # Same customer by identifier: the link was made for this partner ID, never by a label.
+        return Decision(True, trust, "re-authorization (link bound to this partner)", label)
     if trust == CLAIMED and existing.trust in (VERIFIED, INVITED):
         return Decision(
             False, trust, f"a claimed-only authorization never displaces a {existing.trust} one", label
         )
-    same_account = (
-        bool(evidence.account_fingerprint) and evidence.account_fingerprint == existing.account_fingerprint
-    )
-    same_customer = bool(invitation) and existing.customer_label == invitation.label
-    if same_account or same_customer:
-        why = "same account" if same_account else "same customer"
-        keep = max(trust, existing.trust, key=TRUST_ORDER.get) if same_account else trust
-        return Decision(True, keep, f"re-authorization ({why})", label or existing.customer_label)
-    if evidence.account_fingerprint is None:
+    if invitation:
+        reason = "the invitation is not bound to this partner ID, and an authorization is already stored"
+    elif _same_account(existing, evidence):
+        reason = "same account fingerprint, but no verified seller ID or bound link: waits for approval"
+    elif evidence.account_fingerprint is None or existing.account_fingerprint is None:
         reason = "Amazon could not show whose token this is, and an authorization is already stored"
     else:
         reason = "the token opens a different account than the stored authorization"
     return Decision(False, trust, reason, label)
+
+
+def _same_account(existing, evidence: Evidence) -> bool:
+    """Both sides known and equal; "both unknown" is never the same account."""
+    return bool(evidence.account_fingerprint) and evidence.account_fingerprint == existing.account_fingerprint
+
+
+def _opens_another_account(existing, evidence: Evidence) -> bool:
+    """Both sides known and different: the evidence shows another account."""
+    return (
+        bool(evidence.account_fingerprint)
+        and bool(existing.account_fingerprint)
+        and evidence.account_fingerprint != existing.account_fingerprint
+    )

@@ -22,9 +22,16 @@ from auth.vault.crypto import digest
 from auth.vault.models import ApiKey
 from auth.vault.models import utcnow
 
-OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless", "associates", "connect")
 # Associates checks and connect sessions are other powers: a key gets them only when named.
-DEFAULT_OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless")
+OPERATIONS = ("access_tokens", "restricted_data_tokens", "grantless", "associates", "connect")
+# Least privilege: a key gets only what it names; without a choice, the two everyday ones.
+DEFAULT_OPERATIONS = ("access_tokens", "restricted_data_tokens")
+# Grantless scopes are named one by one and stored as "grantless:<name>" beside the operations.
+GRANTLESS_NAMES = {
+    "notifications": "sellingpartnerapi::notifications",
+    "client_credential:rotation": "sellingpartnerapi::client_credential:rotation",
+}
+ROTATION = "client_credential:rotation"
 ID_PREFIX = "spak_"
 DEFAULT_RATE = 600  # requests a minute
 MAX_LABEL = 100
@@ -62,8 +69,12 @@ def create_key(
     operations: list[str] | None = None,
     expires_days: int | None = None,
     rate_per_minute: int = DEFAULT_RATE,
+    grantless_scopes: list[str] | None = None,
 ) -> NewKey:
     """Create and store a key; return its id and secret (shown once, never stored).
+
+    ``operations`` None means ``DEFAULT_OPERATIONS``; an empty list is refused (a key that
+    may do nothing is a mistake, never "everything"). ``grantless`` needs its scopes named.
 
     :raises ValueError: naming the unusable argument.
     """
@@ -74,10 +85,7 @@ def create_key(
     bad = [p for p in partners if not SELLING_PARTNER_ID_RE.fullmatch(p)]
     if bad:
         raise ValueError(f"not a selling partner ID: {bad[0][:40]}")
-    operations = list(dict.fromkeys(operations or DEFAULT_OPERATIONS))
-    unknown = [o for o in operations if o not in OPERATIONS]
-    if unknown:
-        raise ValueError(f"unknown operation {unknown[0][:40]}; use {', '.join(OPERATIONS)}")
+    operations = grant_list(operations, grantless_scopes, partners)
     if expires_days is not None and not 1 <= expires_days <= MAX_DAYS:
         raise ValueError(f"expires must be 1 to {MAX_DAYS} days")
     if not 1 <= rate_per_minute <= 100_000:
@@ -98,6 +106,51 @@ def create_key(
     )
     db.commit()
     return key
+
+
+def grant_list(
+    operations: list[str] | None, grantless_scopes: list[str] | None, partners: list[str]
+) -> list[str]:
+    """The operations (and ``grantless:<scope>`` entries) a new key gets.
+
+    :raises ValueError: an unknown operation or scope, nothing chosen, grantless without a
+        scope, or the rotation scope on a key limited to some partners.
+    """
+    chosen = list(dict.fromkeys(DEFAULT_OPERATIONS if operations is None else operations))
+    scopes = list(dict.fromkeys(grantless_scopes or []))
+    unknown = [o for o in chosen if o not in OPERATIONS]
+    if unknown:
+        raise ValueError(f"unknown operation {unknown[0][:40]}; use {', '.join(OPERATIONS)}")
+    bad = [s for s in scopes if s not in GRANTLESS_NAMES]
+    if bad:
+        raise ValueError(f"unknown grantless scope {bad[0][:40]}; use {', '.join(GRANTLESS_NAMES)}")
+    if scopes and "grantless" not in chosen:
+        chosen.append("grantless")
+    if "grantless" in chosen and not scopes:
+        raise ValueError(f"name the grantless scopes one by one ({', '.join(GRANTLESS_NAMES)})")
+    if ROTATION in scopes and partners:
+        # Rotating the client secret concerns the whole app, never a few partners.
+        raise ValueError("client_credential:rotation is never given to a key limited to some partners")
+    if not chosen:
+        raise ValueError("choose at least one operation: a key that may do nothing is refused")
+    return chosen + [f"grantless:{s}" for s in scopes]
+
+
+def allows_scope(operations, scope: str, partner_limited: bool) -> bool:
+    """True when a key with ``operations`` may get a grantless token for ``scope``.
+
+    Keys made before scopes were named hold a bare ``grantless``: they keep notifications,
+    but rotation must always be named, and never on a key limited to some partners.
+    """
+    short = next((name for name, full in GRANTLESS_NAMES.items() if full == scope), None)
+    if short is None or "grantless" not in operations:
+        return False
+    if short == ROTATION and partner_limited:
+        return False
+    if f"grantless:{short}" in operations:
+        return True
+    named = any(o.startswith("grantless:") for o in operations)
+    return not named and short != ROTATION
 
 
 def authenticate(db: Session, key_id: str | None, secret: str | None, now: datetime | None = None) -> ApiKey:
@@ -137,7 +190,7 @@ def partners_of(key: ApiKey) -> list[str] | None:
 def allows(key: ApiKey, operation: str, selling_partner_id: str | None = None) -> bool:
     """True when ``key`` may do ``operation`` (for ``selling_partner_id``)."""
     if operation not in key.operations.split(","):
-        return False
+        return False  # "grantless:<scope>" entries never match an operation name
     allowed = partners_of(key)
     return selling_partner_id is None or allowed is None or selling_partner_id in allowed
 

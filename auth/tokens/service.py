@@ -28,6 +28,7 @@ from auth.config.identifiers import GRANTLESS_SCOPES
 from auth.config.marketplaces import catalog
 from auth.errors import AppError
 from auth.security.api_keys import ApiKeyError
+from auth.security.api_keys import allows_scope
 from auth.security.api_keys import authenticate
 from auth.tokens.handles import make_handle
 from auth.tokens.usage import FLUSH_AFTER
@@ -253,9 +254,19 @@ class TokenService:
                 amazon_errors=_errors_of(answer.body),
                 request_id=answer.request_id,
             )
-        data = json.loads(answer.body)
+        data = _rdt_of(answer.body)
+        if data is None:
+            self._record(key, operation, "amazon_bad_body", selling_partner_id, region)
+            self._flush_quietly(db)
+            raise ServiceError(
+                "amazon_error",
+                "The Tokens API answered 200 without a restrictedDataToken and expiresIn",
+                502,
+                amazon_status=answer.status,
+                request_id=answer.request_id,
+            )
         self._record(key, operation, "ok", selling_partner_id, region)
-        return {"restricted_data_token": data["restrictedDataToken"], "expires_in": data["expiresIn"]}
+        return data
 
     def grantless_token(self, db: Session, key: KeyView, scope: str) -> Issued:
         """A grantless token for one of LWA's client-credentials scopes."""
@@ -264,6 +275,8 @@ class TokenService:
             self._refuse(
                 db, key, "grantless", "invalid_scope", "The request has an invalid parameter : scope"
             )
+        if not allows_scope(key.operations, scope, key.partners is not None):
+            self._refuse(db, key, "grantless", "unauthorized_client", f"This API key may not get {scope}")
         try:
             token = self.cache.for_scope(scope)
         except LwaError as error:
@@ -403,3 +416,17 @@ def _errors_of(body: str) -> list:
     except (ValueError, AttributeError, RecursionError):
         return []
     return errors if isinstance(errors, list) else []
+
+
+def _rdt_of(body: str) -> dict | None:
+    """The token and lifetime of a Tokens API answer, or None when it is not that shape."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    token, expires = data.get("restrictedDataToken"), data.get("expiresIn")
+    if not isinstance(token, str) or not token or not isinstance(expires, int) or isinstance(expires, bool):
+        return None
+    return {"restricted_data_token": token, "expires_in": expires}

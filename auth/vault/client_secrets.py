@@ -56,10 +56,15 @@ class ClientSecretStore:
         becomes the newest secret, and the stored ones keep working a week."""
         with Session(self.engine) as db:
             known = db.scalar(select(ClientSecret).where(ClientSecret.secret_hash == digest(secret)))
+            now = utcnow()
             if known is not None:
+                if known.expires_at is not None and known.expires_at <= now + MANUAL_OVERLAP:
+                    # A restart with a working LWA_CLIENT_SECRET always recovers: the setting is
+                    # the administrator's word, whatever a notification expired it for.
+                    known.expires_at = None
+                    db.commit()
                 return
             others = db.scalars(select(ClientSecret).where(ClientSecret.client_id == self.client_id)).all()
-            now = utcnow()
             for other in others:
                 if other.expires_at is None or other.expires_at > now + MANUAL_OVERLAP:
                     other.expires_at = now + MANUAL_OVERLAP
@@ -68,6 +73,12 @@ class ClientSecretStore:
                 db.commit()
             except IntegrityError:
                 db.rollback()  # another worker seeded it at the same moment
+
+    def knows(self, db: Session, secret: str) -> bool:
+        """True when ``secret`` is already stored (live or expired)."""
+        return (
+            db.scalar(select(ClientSecret.id).where(ClientSecret.secret_hash == digest(secret))) is not None
+        )
 
     def secrets(self, now: datetime | None = None) -> list[str]:
         """The live secrets, newest first (the caller falls back to older ones)."""

@@ -134,6 +134,33 @@ class PendingAuthorization(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PreviousAuthorization(Base):
+    """A token another one displaced (approval, verified re-authorization): kept sealed, never
+    used, until it expires (``SPAPI_PREVIOUS_VERSION_DAYS``) or the administrator restores it."""
+
+    __tablename__ = "previous_authorizations"
+    # IDs are never reused: "v3" in an old audit event must never restore another token.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    selling_partner_id: Mapped[str] = mapped_column(String(128), index=True)
+    region: Mapped[str] = mapped_column(String(2))
+    account_type: Mapped[str] = mapped_column(String(8))
+    workflow: Mapped[str] = mapped_column(String(16))
+    refresh_token_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    authorized_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    trust: Mapped[str] = mapped_column(String(16))
+    account_fingerprint: Mapped[str | None] = mapped_column(String(80))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    customer_label: Mapped[str | None] = mapped_column(String(120))
+    invitation_id: Mapped[int | None] = mapped_column(Integer)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    replaced_by: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(300))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class Invitation(Base):
     """A single-use, expiring link for one named customer, bound to the first browser."""
 

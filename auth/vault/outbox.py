@@ -22,6 +22,7 @@ TYPES = (
     "authorization.due_soon",
     "client_secret.rotated",
     "client_secret.expiring",
+    "client_secret.refused",
 )
 
 

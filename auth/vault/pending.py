@@ -1,13 +1,19 @@
-"""The administrator's decision on a pending authorization: approve (it replaces the active
-one) or reject (it is deleted). Both are recorded in the audit trail."""
+"""The administrator's decisions: approve a pending authorization (it replaces the active one,
+which is kept as a previous version), reject it (it is deleted), or restore a previous
+version. Each is recorded in the audit trail."""
 
 from sqlalchemy.orm import Session
 
 from auth.errors import NotFound
 from auth.vault import audit
 from auth.vault.models import PendingAuthorization
+from auth.vault.models import PreviousAuthorization
 from auth.vault.models import utcnow
 from auth.vault.outbox import record_event
+from auth.vault.previous import DEFAULT_POLICY
+from auth.vault.previous import NoSuchPrevious
+from auth.vault.previous import VaultPolicy
+from auth.vault.previous import values_of
 from auth.vault.store import upsert_active
 
 
@@ -23,7 +29,7 @@ def parse_pending_id(text: str) -> int:
     return int(digits)
 
 
-def approve(db: Session, pending_id: int, actor: str):
+def approve(db: Session, pending_id: int, actor: str, policy: VaultPolicy = DEFAULT_POLICY):
     """Make the pending token the partner's active authorization; return the active row."""
     row = db.get(PendingAuthorization, pending_id)
     if row is None:
@@ -42,7 +48,20 @@ def approve(db: Session, pending_id: int, actor: str):
     )
     db.delete(row)
     return upsert_active(
-        db, row.selling_partner_id, row.region, values, actor, f"approved p{pending_id}", utcnow()
+        db, row.selling_partner_id, row.region, values, actor, f"approved p{pending_id}", utcnow(), policy
+    )
+
+
+def restore(db: Session, previous_id: int, actor: str, policy: VaultPolicy = DEFAULT_POLICY):
+    """Bring a previous version back as the active authorization; the token it displaces is kept
+    as a previous version in turn, so a restore can be undone the same way."""
+    row = db.get(PreviousAuthorization, previous_id)
+    if row is None or row.expires_at <= utcnow():
+        raise NoSuchPrevious(f"no previous version v{previous_id} (restored, expired or never kept)")
+    values = values_of(row)
+    db.delete(row)
+    return upsert_active(
+        db, row.selling_partner_id, row.region, values, actor, f"restored v{previous_id}", utcnow(), policy
     )
 
 

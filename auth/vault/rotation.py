@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import VaultError
 from auth.vault.models import Authorization
+from auth.vault.models import PendingAuthorization
+from auth.vault.models import PreviousAuthorization
 
 BATCH = 200
 
@@ -21,14 +23,25 @@ class RotationReport:
 
 
 def rotate_all(db: Session, vault: TokenVault) -> RotationReport:
-    """Re-encrypt every authorization's token under the vault's first key, in batches."""
+    """Re-encrypt every stored token (active, pending, previous) under the vault's first key.
+
+    Pending and previous tokens are rotated too: an old key that is retired must not leave a
+    restorable version unreadable.
+    """
+    rotated, unreadable = 0, []
+    for model in (Authorization, PendingAuthorization, PreviousAuthorization):
+        count, failed = _rotate_table(db, vault, model)
+        rotated += count
+        unreadable += failed if model is Authorization else []
+    return RotationReport(rotated, unreadable)
+
+
+def _rotate_table(db: Session, vault: TokenVault, model) -> tuple[int, list[tuple[str, str]]]:
     rotated, unreadable, last_id = 0, [], 0
     while True:
-        rows = db.scalars(
-            select(Authorization).where(Authorization.id > last_id).order_by(Authorization.id).limit(BATCH)
-        ).all()
+        rows = db.scalars(select(model).where(model.id > last_id).order_by(model.id).limit(BATCH)).all()
         if not rows:
-            return RotationReport(rotated, unreadable)
+            return rotated, unreadable
         for row in rows:
             last_id = row.id
             try:

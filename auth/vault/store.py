@@ -17,6 +17,10 @@ from auth.vault.models import Authorization
 from auth.vault.models import PendingAuthorization
 from auth.vault.models import utcnow
 from auth.vault.outbox import record_event
+from auth.vault.previous import DEFAULT_POLICY
+from auth.vault.previous import VaultPolicy
+from auth.vault.previous import audit_kept
+from auth.vault.previous import keep_previous
 
 
 def save_authorization(
@@ -35,6 +39,7 @@ def save_authorization(
     invitation_id: int | None = None,
     actor: str = "seller",
     reason: str = "stored",
+    policy: VaultPolicy = DEFAULT_POLICY,
 ) -> Authorization:
     """Store a refresh token as the active authorization, replacing the partner's earlier one
     in the same region, and record the decision in the audit trail (same transaction)."""
@@ -51,15 +56,23 @@ def save_authorization(
         customer_label=customer_label,
         invitation_id=invitation_id,
     )
-    return upsert_active(db, selling_partner_id, region, values, actor, reason, now)
+    return upsert_active(db, selling_partner_id, region, values, actor, reason, now, policy)
 
 
 def upsert_active(
-    db: Session, selling_partner_id: str, region: str, values: dict, actor: str, reason: str, now
+    db: Session,
+    selling_partner_id: str,
+    region: str,
+    values: dict,
+    actor: str,
+    reason: str,
+    now,
+    policy: VaultPolicy = DEFAULT_POLICY,
 ):
     """Insert or replace the active row with ``values`` and audit it, in one commit.
 
-    A new token starts with a clean refresh history, whoever supplied it.
+    A new token starts with a clean refresh history, whoever supplied it; the token it
+    displaces is kept sealed as a previous version (``auth.vault.previous``).
     """
     values = {**values, "last_refresh_at": None, "last_refresh_result": None, "needs_reauthorization": False}
     values.update(customers.from_invitation(db, values.get("invitation_id")))
@@ -70,9 +83,14 @@ def upsert_active(
         if row is None:
             row = Authorization(selling_partner_id=selling_partner_id, region=region, **values)
             db.add(row)
+            kept = None
         else:
+            kept = None
+            if before != values["fingerprint"]:
+                kept = keep_previous(db, row, values["fingerprint"], reason, policy, now)
             for name, value in values.items():
                 setattr(row, name, value)
+        audit_kept(db, actor, kept, now)
         audit.record(
             db,
             actor,
@@ -86,6 +104,7 @@ def upsert_active(
             token_after=values["fingerprint"],
             account_fingerprint=values["account_fingerprint"],
             customer=values["customer_label"],
+            **({"previous": f"v{kept.id}"} if kept is not None else {}),
         )
         record_event(
             db,
@@ -123,9 +142,15 @@ def save_pending(
     customer_label: str | None = None,
     invitation_id: int | None = None,
     now: datetime | None = None,
+    policy: VaultPolicy = DEFAULT_POLICY,
 ) -> PendingAuthorization:
-    """Keep a token whose evidence did not agree, encrypted and unused, for the administrator."""
+    """Keep a token whose evidence did not agree, encrypted and unused, for the administrator.
+
+    At most ``policy.max_pending`` rows wait per partner and region: the oldest is dropped
+    (and audited), so a flood of forged returns cannot bury the real one for long.
+    """
     now = now or utcnow()
+    drop_oldest_pending(db, selling_partner_id, region, max(1, policy.max_pending) - 1, now)
     row = PendingAuthorization(
         selling_partner_id=selling_partner_id,
         region=region,
@@ -171,6 +196,31 @@ def save_pending(
     )
     db.commit()
     return row
+
+
+def drop_oldest_pending(db: Session, selling_partner_id: str, region: str, keep: int, now) -> None:
+    """Delete the partner's oldest pending rows beyond ``keep``, each audited (caller commits)."""
+    rows = db.scalars(
+        select(PendingAuthorization)
+        .where(
+            PendingAuthorization.selling_partner_id == selling_partner_id,
+            PendingAuthorization.region == region,
+        )
+        .order_by(PendingAuthorization.received_at.desc(), PendingAuthorization.id.desc())
+    ).all()
+    for row in rows[keep:]:
+        db.delete(row)
+        audit.record(
+            db,
+            "system",
+            "pending_dropped",
+            selling_partner_id=selling_partner_id,
+            region=region,
+            now=now,
+            pending=f"p{row.id}",
+            token=row.fingerprint,
+            reason=f"more than {keep + 1} pending authorizations: the oldest is dropped",
+        )
 
 
 def mark_revoked(db: Session, row: Authorization) -> None:

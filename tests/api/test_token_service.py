@@ -107,7 +107,7 @@ def test_the_lwa_compatible_endpoint_answers_like_lwa(app, client, httpserver, s
     ],
 )
 def test_refusals_use_lwas_shapes_and_statuses(app, client, httpserver, stored, change, status, error):
-    key = new_key(app)
+    key = new_key(app, grantless_scopes=["notifications"])
     answer = lwa_token(client, key, **change)
     assert answer.status_code == status
     assert answer.get_json()["error"] == error and answer.get_json()["error_description"]
@@ -119,7 +119,7 @@ def test_revoked_expired_and_out_of_scope_keys(app, client, runner, httpserver, 
     httpserver.expect_request("/auth/o2/token").respond_with_json(LWA_BODY)
     revoked, expired = new_key(app), new_key(app, expires_days=1)
     scoped = new_key(app, partners=[OTHER_PARTNER])
-    no_tokens = new_key(app, operations=["grantless"])
+    no_tokens = new_key(app, operations=["grantless"], grantless_scopes=["notifications"])
     assert runner.invoke(args=["spapi", "api-keys", "revoke", revoked.id]).exit_code == 0
     with app.extensions["spapi"].sessions() as db:
         db.get(ApiKey, expired.id).expires_at = utcnow() - timedelta(seconds=1)
@@ -135,7 +135,7 @@ def test_http_basic_client_authentication_and_grantless(app, client, httpserver,
     httpserver.expect_request("/auth/o2/token").respond_with_json(
         {**LWA_BODY, "scope": "sellingpartnerapi::notifications"}
     )
-    key = new_key(app)
+    key = new_key(app, grantless_scopes=["notifications"])
     answer = client.post(
         "/api/lwa/o2/token",
         data={"grant_type": "client_credentials", "scope": "sellingpartnerapi::notifications"},
@@ -231,7 +231,7 @@ def test_the_json_api(app, client, httpserver, stored):
     ],
 )
 def test_json_api_errors_are_json(app, client, stored, method, path, headers, body, status, code):
-    key = new_key(app)
+    key = new_key(app, grantless_scopes=["notifications"])
     headers = bearer(key) if headers == "key" else headers
     kwargs = {"json": body} if isinstance(body, dict) else {"data": body} if body else {}
     answer = getattr(client, method)(path, headers=headers, **kwargs)

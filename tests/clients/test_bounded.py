@@ -144,8 +144,10 @@ def test_a_dripping_lwa_gives_the_seller_an_explained_page(app, client, httpserv
         "/oauth/redirect",
         query_string={"state": state, "selling_partner_id": "A1DRIP", "spapi_oauth_code": "ANdrip"},
     )
-    assert answer.status_code == 502 and b"Amazon" in answer.data
     assert time.monotonic() - started < 3
+    assert answer.status_code == 303  # the failure is shown on the clean landing page
+    landing = client.get(answer.headers["Location"])
+    assert landing.status_code == 502 and b"Amazon" in landing.data
 
 
 def test_requests_timeout_alone_would_not_stop_a_drip(httpserver):

@@ -104,7 +104,7 @@ LIFECYCLE = {
     "SPAPI_ROTATION_QUEUE_URL": " https://sqs.eu-west-1.amazonaws.com/123456789012/rotation ",
     "SPAPI_AUTO_ROTATE_DAYS": "7",
     "SPAPI_WEBHOOK_URL": "https://hooks.example.com/spapi",
-    "SPAPI_WEBHOOK_SECRET": " 0123456789abcdef-webhook ",
+    "SPAPI_WEBHOOK_SECRET": " 9f2c41d7e8b05a36-webhook-c7d1e4a9b2 ",
     "SPAPI_SIMULATOR_OLD_SECRET_SECONDS": "30",
 }
 
@@ -114,7 +114,7 @@ def test_the_lifecycle_settings_land_in_their_fields():
     assert settings.rotation_queue_url == "https://sqs.eu-west-1.amazonaws.com/123456789012/rotation"
     assert settings.auto_rotate_days == 7
     assert settings.webhook_url == "https://hooks.example.com/spapi"
-    assert settings.webhook_secret == "0123456789abcdef-webhook"
+    assert settings.webhook_secret == "9f2c41d7e8b05a36-webhook-c7d1e4a9b2"
     assert settings.simulator_old_secret_seconds == 30
     defaults = load_settings(FULL)
     assert (
@@ -137,7 +137,10 @@ def test_the_lifecycle_settings_land_in_their_fields():
         ("SPAPI_ROTATION_QUEUE_URL", "http://sqs.example.com/q", "https"),
         ("SPAPI_AUTO_ROTATE_DAYS", "seven", "whole number"),
         ("SPAPI_WEBHOOK_URL", "ftp://hooks.example.com", ""),
-        ("SPAPI_WEBHOOK_SECRET", "short", "16"),
+        ("SPAPI_WEBHOOK_SECRET", "short", "32"),
+        ("SPAPI_WEBHOOK_SECRET", "0123456789abcdef0123456789abcde", "32"),
+        ("SPAPI_WEBHOOK_SECRET", "a" * 40, "does not look random"),
+        ("SPAPI_WEBHOOK_SECRET", "abababababababababababababababab", "does not look random"),
         ("SPAPI_SIMULATOR_OLD_SECRET_SECONDS", "-1", "whole number"),
     ],
 )

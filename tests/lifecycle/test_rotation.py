@@ -15,6 +15,7 @@ from auth.lifecycle.consumer import consume
 from auth.lifecycle.notifications import expiry_notification
 from auth.lifecycle.notifications import new_secret_notification
 from auth.lifecycle.sqs import queue_client
+from auth.lifecycle.verify import lwa_secret_check
 from auth.vault.client_secrets import ClientSecretStore
 from auth.vault.crypto import fingerprint
 from auth.vault.db import make_engine
@@ -89,36 +90,48 @@ def test_rotate_notify_store_use_and_the_old_secret_ends(server):
     assert lwa_status(server, CLIENT_SECRET) == 200  # the old one still works for a while
     time.sleep(2.2)
     assert lwa_status(server, CLIENT_SECRET) == 401 and lwa_status(server, new) == 200
-    assert services.client_secrets.secrets() == [new]  # ours expired with Amazon's
+    # The old secret stays as our last fallback for a week, whatever the message said: LWA
+    # refuses it now, and the new one is always tried first.
+    assert services.client_secrets.secrets() == [new, CLIENT_SECRET]
+    assert services.lwa.grantless(SCOPE).access_token
     status = services.client_secrets.status()
     assert status.last_rotation is not None and status.fingerprint == fingerprint(new)
     with services.sessions() as db:
         assert [e.type for e in list_events(db)] == ["client_secret.rotated"]
 
 
+def genuine_notification(server, queue) -> tuple[dict, str]:
+    """Ask the simulated Amazon for a rotation; take its NEW_SECRET message off the queue."""
+    assert server.app.test_cli_runner().invoke(args=["spapi", "rotate-secret"]).exit_code == 0
+    client = queue_client(queue)
+    [message] = client.receive_message(QueueUrl=queue, WaitTimeSeconds=5)["Messages"]
+    client.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+    body = json.loads(message["Body"])
+    return body, body["payload"]["applicationOAuthClientNewSecret"]["newClientSecret"]
+
+
+def verifier(server):
+    return lwa_secret_check(server.app.extensions["spapi"].settings.lwa_token_url, CLIENT_ID)
+
+
 def test_duplicates_and_other_apps_notifications_are_ignored(server, queue):
     services = server.app.extensions["spapi"]
     now = utcnow()
-    body = new_secret_notification(
-        "app", CLIENT_ID, "amzn1.oa2-cs.v1.dup", now + timedelta(days=180), now + timedelta(days=7)
-    )
+    body, secret = genuine_notification(server, queue)
     foreign = new_secret_notification("other", "amzn1.application-oa2-client.other", "x", now, now)
     client = queue_client(queue)
     for message in (body, body, foreign):
         client.send_message(QueueUrl=queue, MessageBody=json.dumps(message))
     outcomes = sorted(h["outcome"] for h in listen(server) + listen(server))
     assert outcomes == ["duplicate", "foreign", "stored"]
-    assert services.client_secrets.secrets()[0] == "amzn1.oa2-cs.v1.dup"
+    assert services.client_secrets.secrets()[0] == secret
     assert "x" not in services.client_secrets.secrets()
     assert client.receive_message(QueueUrl=queue, WaitTimeSeconds=0).get("Messages") is None  # all deleted
 
 
 def test_a_consumer_killed_between_receive_and_store_loses_nothing(server, queue):
     services = server.app.extensions["spapi"]
-    now = utcnow()
-    body = new_secret_notification(
-        "app", CLIENT_ID, "amzn1.oa2-cs.v1.kept", now + timedelta(days=180), now + timedelta(days=7)
-    )
+    body, secret = genuine_notification(server, queue)
     client = queue_client(queue)
     client.send_message(QueueUrl=queue, MessageBody=json.dumps(body))
 
@@ -128,12 +141,29 @@ def test_a_consumer_killed_between_receive_and_store_loses_nothing(server, queue
 
     crashing = Crashing(services.engine, services.vault, CLIENT_ID)
     with pytest.raises(SystemExit):
-        consume(client, queue, services.sessions, crashing, once=True, wait_seconds=1, visibility=1)
-    assert "amzn1.oa2-cs.v1.kept" not in services.client_secrets.secrets()
+        consume(
+            client,
+            queue,
+            services.sessions,
+            crashing,
+            once=True,
+            wait_seconds=1,
+            visibility=1,
+            verify=verifier(server),
+        )
+    assert secret not in services.client_secrets.secrets()
     time.sleep(1.2)  # the message comes back after its visibility timeout
-    handled = consume(client, queue, services.sessions, services.client_secrets, once=True, wait_seconds=1)
+    handled = consume(
+        client,
+        queue,
+        services.sessions,
+        services.client_secrets,
+        once=True,
+        wait_seconds=1,
+        verify=verifier(server),
+    )
     assert [h.outcome for h in handled] == ["stored"]
-    assert services.client_secrets.secrets()[0] == "amzn1.oa2-cs.v1.kept"
+    assert services.client_secrets.secrets()[0] == secret
 
 
 def _worker_uses_the_stored_secret(database_url, keys, lwa_url, results):

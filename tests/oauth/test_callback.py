@@ -13,6 +13,7 @@ from werkzeug import Response
 from app import create_app
 from auth.vault.models import Authorization
 from auth.vault.models import OAuthState
+from auth.vault.models import PendingAuthorization
 from auth.vault.models import UsedCode
 from auth.vault.models import utcnow
 from tests.conftest import CLIENT_ID
@@ -37,6 +38,12 @@ def callback(client, state, code=CODE, spid=SELLING_PARTNER_ID, **extra):
         params["state"] = state
     params.update(extra)
     return client.get("/oauth/redirect", query_string=params)
+
+
+def settled(client, response):
+    """Follow the Redirect URI's 303 to the landing page, where a failure is shown."""
+    assert response.status_code == 303 and response.headers["Location"].endswith("/oauth/complete")
+    return client.get(response.headers["Location"])
 
 
 def test_success_sends_exact_lwa_form_and_stores_encrypted(app, client, httpserver):
@@ -90,7 +97,8 @@ def test_raw_database_file_never_holds_the_refresh_token(app, client, httpserver
     assert CODE.encode() not in raw
 
 
-def test_reauthorization_replaces_the_row(app, client, httpserver):
+def test_a_claimed_reauthorization_waits_and_the_row_keeps_its_token(app, client, httpserver):
+    # Without a verified seller ID or a bound link, a matching account fingerprint is no proof.
     httpserver.expect_ordered_request("/auth/o2/token").respond_with_json(lwa_success())
     httpserver.expect_ordered_request("/auth/o2/token").respond_with_json(
         lwa_success(refresh_token="Atzr|second-token-0123456789")
@@ -98,9 +106,11 @@ def test_reauthorization_replaces_the_row(app, client, httpserver):
     assert callback(client, start_website_flow(client)).status_code == 303
     assert callback(client, start_website_flow(client), code="ANsecondCodeValue12").status_code == 303
     [row] = authorizations(app)
-    assert app.extensions["spapi"].vault.open(row.refresh_token_encrypted, SELLING_PARTNER_ID, "NA") == (
-        "Atzr|second-token-0123456789"
+    assert (
+        app.extensions["spapi"].vault.open(row.refresh_token_encrypted, SELLING_PARTNER_ID, "NA")
+        == (lwa_success()["refresh_token"])
     )
+    assert count(app, PendingAuthorization) == 1
 
 
 @pytest.mark.parametrize("state_kind", ["missing", "unknown", "malformed"])
@@ -152,7 +162,7 @@ def test_expired_state_refused(app, client, httpserver):
 def test_replayed_code_refused_before_lwa(app, client, httpserver):
     httpserver.expect_oneshot_request("/auth/o2/token").respond_with_json(lwa_success())
     assert callback(client, start_website_flow(client)).status_code == 303
-    replay = callback(client, start_website_flow(client))  # fresh state, same code
+    replay = settled(client, callback(client, start_website_flow(client)))  # fresh state, same code
     assert replay.status_code == 400
     assert b'data-outcome="callback.code_replayed"' in replay.data
     assert len(httpserver.log) == 1
@@ -160,7 +170,7 @@ def test_replayed_code_refused_before_lwa(app, client, httpserver):
 
 @pytest.mark.parametrize("code", ["AN code", "x" * 3000, "AN\u00e9"])
 def test_a_malformed_code_is_named_and_never_sent(app, client, httpserver, code):
-    response = callback(client, start_website_flow(client), code=code)
+    response = settled(client, callback(client, start_website_flow(client), code=code))
     assert response.status_code == 400
     assert b'data-outcome="callback.malformed_code"' in response.data
     assert httpserver.log == [] and count(app, Authorization) == 0
@@ -216,7 +226,7 @@ def test_lwa_timeout_is_explained(tmp_path, httpserver):
     app = create_app(base_config(tmp_path, LWA_TOKEN_URL=httpserver.url_for("/auth/o2/token")))
     app.extensions["spapi"].lwa.timeout = (1, 0.5)
     client = app.test_client()
-    response = callback(client, start_website_flow(client))
+    response = settled(client, callback(client, start_website_flow(client)))
     assert response.status_code == 502
     assert b"did not answer" in response.data
     assert count(app, Authorization) == 0
@@ -234,7 +244,7 @@ def test_lwa_refused_connection_is_explained(tmp_path):
         port = s.getsockname()[1]
     app = create_app(base_config(tmp_path, LWA_TOKEN_URL=f"http://127.0.0.1:{port}/auth/o2/token"))
     client = app.test_client()
-    response = callback(client, start_website_flow(client))
+    response = settled(client, callback(client, start_website_flow(client)))
     assert response.status_code == 502
     assert b"could not connect" in response.data
     assert count(app, Authorization) == 0
@@ -288,7 +298,7 @@ def test_appstore_state_requires_same_selling_partner(app, client, httpserver):
 
     response = client.get("/oauth/login", query_string=login_params(selling_partner_id="A1STARTEDHERE"))
     state = query_of(response.headers["Location"])["state"]
-    mismatch = callback(client, state, spid="A2SOMEONEELSE")
+    mismatch = settled(client, callback(client, state, spid="A2SOMEONEELSE"))
     assert mismatch.status_code == 400
     assert b'data-outcome="callback.selling_partner_mismatch"' in mismatch.data
     assert httpserver.log == [] and count(app, Authorization) == 0

@@ -145,17 +145,43 @@ def invitation(label="Acme", expected=None):
         (None, Evidence("acct:1", seller_id_check="mismatch"), None, False, "claimed"),
         (None, Evidence(None), invitation(), True, "invited"),
         (None, Evidence("acct:1"), invitation(expected="AOTHER"), False, "invited"),
-        (row(), Evidence("acct:1"), None, True, "claimed"),
+        # A matching fingerprint is built from public facts: alone it never displaces (issue 18).
+        (row(), Evidence("acct:1"), None, False, "claimed"),
         (row(), Evidence("acct:2"), None, False, "claimed"),
         (row(), Evidence(None), None, False, "claimed"),
         (row("verified"), Evidence("acct:1"), None, False, "claimed"),
-        (row("invited", label="Acme"), Evidence("acct:9"), invitation("Acme"), True, "invited"),
+        # "Same customer" is decided by the partner ID the link is bound to, never by its label.
+        (row("invited", label="Acme"), Evidence("acct:9"), invitation("Acme"), False, "invited"),
         (row("invited", label="Acme"), Evidence("acct:9"), invitation("Other"), False, "invited"),
+        (row("invited"), Evidence("acct:1"), invitation("Acme", SELLING_PARTNER_ID), True, "invited"),
+        (row("invited"), Evidence(None), invitation("Acme", SELLING_PARTNER_ID), True, "invited"),
+        (row("invited"), Evidence("acct:9"), invitation("Acme", SELLING_PARTNER_ID), False, "invited"),
+        (row("invited"), Evidence("acct:1"), invitation("Acme", "AOTHERPARTNER1"), False, "invited"),
+        # "Both unknown" is never "the same account" (issue 23).
+        (row(fingerprint=None), Evidence(None), None, False, "claimed"),
+        # A claimed-only token never displaces an invited or verified one, even with a matching fingerprint.
+        (row("invited"), Evidence("acct:1"), None, False, "claimed"),
         (row("verified"), Evidence("acct:9", seller_id_check="verified"), None, True, "verified"),
         (row("verified"), Evidence("acct:1", seller_id_check="failed"), None, False, "claimed"),
-        (row("invited"), Evidence("acct:1"), invitation("Other"), True, "invited"),
+        (row("invited"), Evidence("acct:1"), invitation("Other"), False, "invited"),
     ],
 )
 def test_storing_rules(existing, evidence, invited, activate, trust):
     decision = decide(existing, evidence, invited, SELLING_PARTNER_ID)
     assert (decision.activate, decision.trust) == (activate, trust), decision.reason
+
+
+@pytest.mark.parametrize(
+    ("existing", "evidence", "why"),
+    [
+        # "Both unknown" is not "the same account": the reason says Amazon showed nothing.
+        (row(fingerprint=None), Evidence(None), "could not show whose token"),
+        (row(), Evidence("acct:1"), "same account fingerprint"),
+        (row("invited"), Evidence("acct:1"), "never displaces a invited"),
+        (row("verified"), Evidence("acct:1"), "never displaces a verified"),
+        (row(), Evidence("acct:2"), "different account"),
+    ],
+)
+def test_a_pending_token_says_why_it_waits(existing, evidence, why):
+    decision = decide(existing, evidence, None, SELLING_PARTNER_ID)
+    assert not decision.activate and why in decision.reason

@@ -142,15 +142,18 @@ def test_pre_emption_without_the_check_is_claimed_only_and_cannot_displace_later
         assert [p.selling_partner_id for p in pending_rows(server)] == [VICTIM]
 
 
-def test_a_legitimate_reauthorization_replaces_the_token_at_once(server):
-    authorize(server, VICTIM)
-    first = victim_row(server)
-    again = authorize(server, VICTIM)
-    assert "You're connected" in again.text
-    second = victim_row(server)
-    assert second.fingerprint != first.fingerprint and second.id == first.id
-    assert pending_rows(server) == []
-    assert [a for a, _ in audit_actions(server)] == ["stored", "replaced"]
+def test_a_verified_reauthorization_replaces_the_token_and_keeps_the_old_one(tmp_path):
+    with live_simulator(tmp_path, SPAPI_VERIFY_SELLER_ID="1") as server:
+        authorize(server, VICTIM)
+        first = victim_row(server)
+        again = authorize(server, VICTIM)
+        assert "You're connected" in again.text
+        second = victim_row(server)
+        assert second.fingerprint != first.fingerprint and second.id == first.id
+        assert pending_rows(server) == []
+        actions = audit_actions(server)
+        assert [a for a, _ in actions] == ["stored", "previous_kept", "replaced"]
+        assert actions[1][1]["token"] == first.fingerprint
 
 
 def test_audit_trail_holds_fingerprints_and_never_a_token(server):

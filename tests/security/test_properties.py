@@ -88,6 +88,13 @@ def test_reauthorization_clears_needs_reauthorization(app, client, httpserver):
         db.commit()
     state = start_website_flow(client)
     client.get("/oauth/redirect", query_string={**query, "state": state, "spapi_oauth_code": "ANsecondCode"})
+    # A claimed re-authorization waits for approval (issue 18); approved, it starts clean.
+    from auth.vault.pending import approve
+    from auth.vault.store import list_pending
+
+    with app.extensions["spapi"].sessions() as db:
+        [waiting] = list_pending(db)
+        approve(db, waiting.id, "admin:test")
     [row] = authorizations(app)
     assert row.needs_reauthorization is False
 
@@ -101,7 +108,8 @@ def test_lwa_200_without_a_refresh_token_is_refused_and_nothing_stored(app, clie
         "/oauth/redirect",
         query_string={"state": state, "selling_partner_id": "A1NORT", "spapi_oauth_code": "AN1"},
     )
-    assert answer.status_code == 502
+    assert answer.status_code == 303  # to the clean landing page, which says what failed
+    assert client.get(answer.headers["Location"]).status_code == 502
     assert authorizations(app) == []
 
 

@@ -4,6 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from auth.security.api_keys import DEFAULT_RATE
+from auth.security.api_keys import GRANTLESS_NAMES
 from auth.security.api_keys import MAX_DAYS
 from auth.security.api_keys import OPERATIONS
 from auth.security.api_keys import create_key
@@ -64,7 +65,14 @@ def _line(row: dict) -> str:
     "operations",
     multiple=True,
     type=click.Choice(OPERATIONS),
-    help="What it may get (repeat; all when omitted).",
+    help="What it may get (repeat; access_tokens and restricted_data_tokens when omitted).",
+)
+@click.option(
+    "--grantless-scope",
+    "grantless_scopes",
+    multiple=True,
+    type=click.Choice(tuple(GRANTLESS_NAMES)),
+    help="A grantless scope it may get (repeat; none when omitted).",
 )
 @click.option(
     "--expires", type=click.IntRange(1, MAX_DAYS), help="Days until the key expires (never when omitted)."
@@ -78,11 +86,13 @@ def _line(row: dict) -> str:
 )
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
-def create_command(label, partners, operations, expires, rate, as_json) -> None:
+def create_command(label, partners, operations, grantless_scopes, expires, rate, as_json) -> None:
     """Create a key and print its secret (shown only now; only its hash is kept)."""
     with services().sessions() as db:
         try:
-            key = create_key(db, label, list(partners), list(operations) or None, expires, rate)
+            key = create_key(
+                db, label, list(partners), list(operations) or None, expires, rate, list(grantless_scopes)
+            )
         except ValueError as error:
             fail(str(error), as_json)
         audit.record(db, "cli", "api_key_created", key_id=key.id, label=label.strip())

@@ -11,6 +11,8 @@ from auth.vault.store import list_pending
 from web.cli.output import emit
 from web.cli.output import emit_one
 from web.cli.output import fail
+from web.cli.previous import list_previous_versions
+from web.cli.previous import restore_command
 from web.shared.services import services
 
 
@@ -19,11 +21,18 @@ def status_of(row) -> str:
     return "needs_reauthorization" if row.needs_reauthorization else "active"
 
 
-@click.command("authorizations")
+@click.group("authorizations", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--previous", is_flag=True, help="List the displaced tokens kept for restoring instead.")
+@click.pass_context
 @with_appcontext
-def authorizations_command(as_json: bool) -> None:
+def authorizations_command(ctx: click.Context, as_json: bool, previous: bool) -> None:
     """List stored and pending authorizations (never the tokens, only their fingerprints)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if previous:
+        list_previous_versions(as_json)
+        return
     with services().sessions() as db:
         rows = [
             {
@@ -82,7 +91,9 @@ def approve_command(pending_id: str, as_json: bool) -> None:
     """Make a pending authorization the active one (the stored token is replaced)."""
     with services().sessions() as db:
         try:
-            row = pending.approve(db, pending.parse_pending_id(pending_id), actor="admin:cli")
+            row = pending.approve(
+                db, pending.parse_pending_id(pending_id), actor="admin:cli", policy=services().vault_policy
+            )
         except pending.NoSuchPending as error:
             fail(str(error), as_json)
         result = {"approved": pending_id, "id": row.id, "selling_partner_id": row.selling_partner_id}
@@ -104,3 +115,6 @@ def reject_command(pending_id: str, as_json: bool) -> None:
             fail(str(error), as_json)
         result = {"rejected": pending_id, "selling_partner_id": row.selling_partner_id, "region": row.region}
     emit_one(as_json, result, f"Rejected and deleted {pending_id} ({row.selling_partner_id}).")
+
+
+authorizations_command.add_command(restore_command)

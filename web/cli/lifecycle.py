@@ -54,9 +54,36 @@ def rotate_secret_command(region, as_json) -> None:
     )
 
 
-@click.group("notifications")
-def notifications_group() -> None:
-    """Application Management notifications from the SQS queue."""
+@click.group("notifications", invoke_without_command=True)
+@click.option("--outcome", help="Only those with this outcome (stored, refused, malformed, ...).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@with_appcontext
+def notifications_group(ctx, outcome, as_json) -> None:
+    """Application Management notifications from the SQS queue; without a subcommand, list the
+    recorded ones, newest first (refused new secrets included), never a secret."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from sqlalchemy import select
+
+    from auth.vault.models import LwaNotification
+
+    statement = select(LwaNotification).order_by(LwaNotification.received_at.desc()).limit(200)
+    if outcome:
+        statement = statement.where(LwaNotification.outcome == outcome[:40])
+    with services().sessions() as db:
+        rows = [
+            {
+                "notification_id": n.notification_id,
+                "type": n.type,
+                "received_at": n.received_at.isoformat(),
+                "outcome": n.outcome,
+            }
+            for n in db.scalars(statement)
+        ]
+    if not rows and not as_json:
+        click.echo("No notifications recorded.")
+    emit(as_json, rows, lambda r: f"{r['received_at']}\t{r['type']}\t{r['notification_id']}\t{r['outcome']}")
 
 
 @notifications_group.command("listen")
@@ -74,6 +101,7 @@ def listen_command(once, wait, as_json) -> None:
     SPAPI_AUTO_ROTATE_DAYS), each notification once; delete a message only once handled."""
     from auth.lifecycle.consumer import consume
     from auth.lifecycle.sqs import queue_client
+    from auth.lifecycle.verify import lwa_secret_check
 
     svc = services()
     queue = svc.settings.rotation_queue_url
@@ -102,6 +130,7 @@ def listen_command(once, wait, as_json) -> None:
         once=once,
         wait_seconds=wait if wait is not None else (1 if once else 20),
         report=report,
+        verify=lwa_secret_check(svc.settings.lwa_token_url, svc.settings.lwa_client_id),
     )
     if as_json:
         emit(True, results, None)

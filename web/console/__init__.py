@@ -41,6 +41,7 @@ def create_blueprint() -> Blueprint:
     )
     bp.add_url_rule("/pending/<int:pending_id>/approve", view_func=pending.approve, methods=["POST"])
     bp.add_url_rule("/pending/<int:pending_id>/reject", view_func=pending.reject, methods=["POST"])
+    bp.add_url_rule("/previous/<int:previous_id>/restore", view_func=pending.restore, methods=["POST"])
     bp.add_url_rule("/audit", view_func=pending.audit_trail, methods=["GET"])
     bp.add_url_rule("/invitations", view_func=invitations.invitations, methods=["GET", "POST"])
     bp.add_url_rule("/api-keys", view_func=api_keys.api_keys, methods=["GET", "POST"])

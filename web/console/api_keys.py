@@ -7,7 +7,9 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from auth.security.api_keys import DEFAULT_OPERATIONS
 from auth.security.api_keys import DEFAULT_RATE
+from auth.security.api_keys import GRANTLESS_NAMES
 from auth.security.api_keys import OPERATIONS
 from auth.security.api_keys import create_key
 from auth.security.api_keys import list_keys
@@ -32,6 +34,10 @@ def api_keys():
         created=created,
         error=error,
         operations=OPERATIONS,
+        ticked_operations=request.form.getlist("operations")
+        if request.method == "POST"
+        else DEFAULT_OPERATIONS,
+        grantless_names=tuple(GRANTLESS_NAMES),
         default_rate=DEFAULT_RATE,
         form=request.form,
         public_url=services().settings.public_url,
@@ -60,9 +66,11 @@ def _create(form):
             get_db(),
             form.get("label", ""),
             partners,
-            form.getlist("operations") or None,
+            # What was ticked, and only that: an empty selection gives nothing, never everything.
+            form.getlist("operations"),
             int(expires) if expires else None,
             int(rate),
+            form.getlist("grantless_scopes"),
         )
     except ValueError as error:
         return None, f"Cannot create the key: {error}."

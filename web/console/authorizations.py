@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from auth.vault import deletion
 from auth.vault.models import Authorization
+from auth.vault.previous import list_previous
 from auth.vault.store import list_pending
 from web.shared.services import get_db
 
@@ -46,6 +47,7 @@ def authorizations():
         total=total,
         reauthorize_after=REAUTHORIZE_AFTER,
         pending=list_pending(get_db()),
+        previous=list_previous(get_db()),
     )
 
 

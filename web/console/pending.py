@@ -1,4 +1,4 @@
-"""Pending authorizations (approve or reject) and the audit trail of each selling partner."""
+"""Pending authorizations (approve or reject), previous versions (restore) and the audit trail."""
 
 from flask import flash
 from flask import redirect
@@ -9,13 +9,15 @@ from flask import url_for
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.vault import audit
 from auth.vault import pending
+from auth.vault.previous import NoSuchPrevious
 from web.shared.services import get_db
+from web.shared.services import services
 
 
 def approve(pending_id: int):
     """Make a pending authorization the active one."""
     try:
-        row = pending.approve(get_db(), pending_id, actor="admin:console")
+        row = pending.approve(get_db(), pending_id, actor="admin:console", policy=services().vault_policy)
     except pending.NoSuchPending as error:
         flash(f"Nothing approved: {error}.")
     else:
@@ -31,6 +33,19 @@ def reject(pending_id: int):
         flash(f"Nothing rejected: {error}.")
     else:
         flash(f"Rejected and deleted p{pending_id} ({row.selling_partner_id}).")
+    return redirect(url_for("console.authorizations"))
+
+
+def restore(previous_id: int):
+    """Bring a previous version back; the token it displaces is kept in turn."""
+    try:
+        row = pending.restore(get_db(), previous_id, "admin:console", services().vault_policy)
+    except NoSuchPrevious as error:
+        flash(f"Nothing restored: {error}.")
+    else:
+        flash(
+            f"Restored v{previous_id}: {row.selling_partner_id} in {row.region} now uses {row.fingerprint}."
+        )
     return redirect(url_for("console.authorizations"))
 
 

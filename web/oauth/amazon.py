@@ -20,6 +20,7 @@ from auth.explainer.redirect_findings import RedirectSignals
 from auth.explainer.redirect_findings import read_redirect
 from auth.oauth.callback import CallbackError
 from auth.oauth.callback import Cancelled
+from auth.oauth.callback import StorageFailed
 from auth.oauth.callback import complete_callback
 from auth.oauth.outcomes import for_amazon_error
 from auth.oauth.outcomes import outcome
@@ -29,6 +30,10 @@ from auth.oauth.state import FlowContext
 from auth.oauth.state import StateError
 from auth.vault.models import Authorization
 from auth.vault.models import PendingAuthorization
+from web.oauth.failures import FAILED_KEY
+from web.oauth.failures import committed_anyway
+from web.oauth.failures import failure_page
+from web.oauth.failures import remember_failure
 from web.oauth.start import closed
 from web.oauth.start import new_state
 from web.shared.browser import browser_id
@@ -115,7 +120,14 @@ def callback():
     signals = None if request.args.get("spapi_oauth_code") else read_redirect(request.args)
     try:
         result = complete_callback(
-            get_db(), svc.vault, svc.lwa, svc.settings.redirect_uri, request.args, browser_id(), svc.evidence
+            get_db(),
+            svc.vault,
+            svc.lwa,
+            svc.settings.redirect_uri,
+            request.args,
+            browser_id(),
+            svc.evidence,
+            svc.vault_policy,
         )
     except StateError as error:
         log.warning("redirect refused: state %s", error.reason)
@@ -124,11 +136,16 @@ def callback():
             return _ended(signals, state_problem=outcome("state", error.reason))
         return _failure(outcome("state", error.reason), 400)
     except CallbackError as error:
-        log.warning("redirect refused: %s", error.kind)
-        return _failure(outcome("callback", error.kind), error.status)
+        log.warning("redirect refused: %s%s", error.kind, f" ({error.detail})" if error.detail else "")
+        return _failed(remember_failure("callback", error.kind, error.status))
     except LwaError as error:
         log.warning("code exchange failed: %s (HTTP %s)", error.kind, error.http_status)
-        return _failure(outcome("lwa", error.kind), error.status, lwa_error=error)
+        return _failed(remember_failure("lwa", error.kind, error.status, error))
+    except StorageFailed as error:
+        # The page follows what was committed, never what the exception suggests.
+        result = committed_anyway(error)
+        if result is None:
+            return _failed(remember_failure("callback", "storage_failed", 503))
     if isinstance(result, Cancelled):
         signals = (signals or RedirectSignals()).with_sent(result.context.consent_sent)
         log.info(
@@ -136,10 +153,12 @@ def callback():
             ", ".join(signals.codes) or signals.error or "cancelled",
         )
         session.pop(COMPLETED_KEY, None)
+        session.pop(FAILED_KEY, None)
         session[ENDED_KEY] = signals.as_dict()
         # 303 to a clean URL, like a success: a reload shows the same page, never "already completed".
         return redirect(url_for("oauth.complete"), code=303)
     session.pop(ENDED_KEY, None)
+    session.pop(FAILED_KEY, None)
     if isinstance(result, PendingAuthorization):
         log.warning(
             "authorization for %s in %s kept pending (p%s): %s",
@@ -162,7 +181,9 @@ def callback():
 
 
 def complete():
-    """The landing page after an authorization: stored, pending, or ended without a code."""
+    """The landing page after an authorization: stored, pending, failed or ended without a code."""
+    if FAILED_KEY in session:
+        return failure_page(session.get(FAILED_KEY))
     if ENDED_KEY in session:
         return _ended(RedirectSignals.from_dict(session.get(ENDED_KEY)))
     row_id = session.get(COMPLETED_KEY)
@@ -176,6 +197,12 @@ def complete():
         return _failure(outcome("state", "missing"), 404)
     region = catalog().regions[row.region]
     return render_template("oauth/complete.html", authorization=row, region=region)
+
+
+def _failed(_record):
+    """Leave the Redirect URI for a clean URL (303), like a success: the spent code and state
+    leave the address bar, and a reload shows the same failure, never "already completed"."""
+    return redirect(url_for("oauth.complete"), code=303)
 
 
 def _failure(result, status: int, lwa_error: LwaError | None = None):

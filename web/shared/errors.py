@@ -23,6 +23,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from auth.errors import AppError
 from auth.security.redact import redact
+from web.shared import outage
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +157,22 @@ def init_app(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
 
+    def database_unavailable(error: Exception):
+        outage.release_session()
+        log.warning("database unavailable on %s: %s", request.path, outage.describe(error))
+        return _outage()
+
+    # Other DBAPI errors with an invalidated connection reach the catch-all, which asks is_outage.
+    for kind in outage.OUTAGES:
+        app.register_error_handler(kind, database_unavailable)
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
+        if outage.is_outage(error):
+            outage.release_session()
+            return _outage()  # a DBAPI error whose connection died
         # The frames and the type, redacted; never the exception's text, which can carry
         # request values (secrets among them).
         frames = redact("".join(traceback.format_tb(error.__traceback__)))
@@ -167,8 +180,12 @@ def init_app(app: Flask) -> None:
         return render_error(
             500,
             InternalServerError().name,
-            "Something went wrong on our side. Nothing was stored; please try again.",
+            "Something went wrong on our side. Please try again in a moment.",
         )
+
+
+def _outage():
+    return render_error(503, outage.TITLE, outage.MESSAGE, "temporarily_unavailable", outage.RETRY_AFTER)
 
 
 def _title(status: int) -> str:

@@ -32,6 +32,8 @@ from auth.vault.client_secrets import ClientSecretStore
 from auth.vault.crypto import TokenVault
 from auth.vault.db import make_engine
 from auth.vault.db import make_sessions
+from auth.vault.previous import DEFAULT_POLICY
+from auth.vault.previous import VaultPolicy
 from web.shared import schema
 
 SETTING_PREFIXES = (
@@ -68,6 +70,7 @@ class Services:
     role_session: RoleSession | None = None
     # The simulated Amazon (SPAPI_SIMULATOR=1 only); what it issues lives in the database.
     simulator: SimulatedAmazon | None = None
+    vault_policy: VaultPolicy = DEFAULT_POLICY
 
 
 def callback_targets(settings: Settings) -> list[CallbackTarget]:
@@ -125,6 +128,7 @@ def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bo
         if settings.role_arn
         else None,
         simulator=_simulated_amazon(settings, engine, values) if settings.simulator else None,
+        vault_policy=VaultPolicy(settings.previous_version_days, settings.max_pending),
     )
     app.teardown_appcontext(close_db)
 

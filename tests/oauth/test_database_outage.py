@@ -44,8 +44,8 @@ class Outage:
 
 
 @pytest.fixture
-def outage(postgres_server, database_url):
-    down = Outage(postgres_server, database_url)
+def outage(postgres_server, migrated_database_url):
+    down = Outage(postgres_server, migrated_database_url)
     yield down
     down.end()
 

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import func
 from sqlalchemy import select
 
+from auth.oauth.tables import OAuthState
 from auth.vault.models import Authorization
-from auth.vault.models import OAuthState
 
 REFRESH_TOKEN = "Atzr|IwEBIA-test-refresh-token-value-0123456789abcdefghijklmnop"
 ACCESS_TOKEN = "Atza|IwEBIA-test-access-token-value-0123456789"

@@ -14,8 +14,8 @@ from auth.config.settings import ConfigError
 from auth.oauth.state import FlowContext
 from auth.oauth.state import issue_state
 from auth.oauth.state import prune
-from auth.vault.models import OAuthState
-from auth.vault.models import UsedCode
+from auth.oauth.tables import OAuthState
+from auth.oauth.tables import UsedCode
 from auth.vault.models import utcnow
 from tests.conftest import base_config
 from tests.conftest import live_simulator

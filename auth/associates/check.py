@@ -22,10 +22,10 @@ from auth.associates.outcomes import outcome_of
 from auth.associates.regions import DEFAULT_ASIN
 from auth.associates.regions import VERSIONS
 from auth.associates.regions import marketplace
+from auth.associates.tables import AssociatesCredential
 from auth.associates.tokens import fetch_token
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import digest
-from auth.vault.models import AssociatesCredential
 from auth.vault.models import utcnow
 
 RETIRED = (

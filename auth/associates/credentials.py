@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from auth.associates.regions import MARKETPLACES
 from auth.associates.regions import VERSIONS
 from auth.associates.regions import marketplace
+from auth.associates.tables import AssociatesCredential
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import VaultError
 from auth.vault.crypto import fingerprint
-from auth.vault.models import AssociatesCredential
 from auth.vault.models import utcnow
 
 APIS = ("creators", "paapi5")

@@ -8,8 +8,8 @@ from sqlalchemy import or_
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from auth.associates.tables import AssociatesCredential
 from auth.errors import AppError
-from auth.vault.models import AssociatesCredential
 
 # Seconds between calls: Amazon allows about one request a second per account; the tenth
 # more keeps network jitter from landing two calls inside one of Amazon's seconds.

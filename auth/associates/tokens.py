@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from auth.associates.exchanges import send
 from auth.associates.regions import Version
+from auth.associates.tables import AssociatesCredential
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import VaultError
-from auth.vault.models import AssociatesCredential
 
 MARGIN = 60  # seconds: a token this close to its end is not handed out
 # UNCONFIRMED: how 3.x clients authenticate to Login with Amazon. vacuum (PR #103) says Amazon's

@@ -21,10 +21,10 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from auth.clients.lwa import LwaError
+from auth.clients.tables import SharedAccessToken
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import VaultError
 from auth.vault.crypto import digest
-from auth.vault.models import SharedAccessToken
 
 LEASE_SECONDS = 15.0  # well above one LWA request (10 s deadline), well below a token's hour
 POLL_FIRST, POLL_MAX = 0.02, 0.25

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from auth.connect.requests import SessionRequest
 from auth.connect.sessions import create_session
+from auth.connect.tables import ConnectCampaign
 from auth.lifecycle.due import due_within
 from auth.vault.models import Authorization
-from auth.vault.models import ConnectCampaign
 from auth.vault.models import ConnectSession
 from auth.vault.models import utcnow
 from auth.vault.store import list_authorizations

@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from auth.connect.requests import SessionRequest
 from auth.connect.sessions import create_session
 from auth.connect.sessions import find_session
+from auth.connect.tables import LoginSession
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import VaultError
 from auth.vault.crypto import digest
 from auth.vault.models import Invitation
-from auth.vault.models import LoginSession
 from auth.vault.models import utcnow
 
 # How long Amazon honours its amazon_state is UNCONFIRMED (sp-api-authorization.md, 2.5): ten

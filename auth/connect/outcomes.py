@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from auth.connect.sessions import session_of_invitation
 from auth.oauth.state import STATE_RE
+from auth.oauth.tables import OAuthState
 from auth.vault.crypto import digest
 from auth.vault.models import Authorization
 from auth.vault.models import ConnectSession
 from auth.vault.models import Invitation
-from auth.vault.models import OAuthState
 from auth.vault.models import PendingAuthorization
 from auth.vault.models import utcnow
 

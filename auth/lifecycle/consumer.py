@@ -20,10 +20,10 @@ from auth.lifecycle.notifications import Handled
 from auth.lifecycle.notifications import handle
 from auth.lifecycle.sqs import delete
 from auth.lifecycle.sqs import receive
+from auth.lifecycle.tables import LwaNotification
 from auth.lifecycle.verify import SecretCheck
 from auth.lifecycle.verify import refuse_all
 from auth.vault.client_secrets import ClientSecretStore
-from auth.vault.models import LwaNotification
 from auth.vault.models import utcnow
 
 log = logging.getLogger(__name__)

@@ -20,12 +20,12 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from auth.lifecycle.tables import LwaNotification
 from auth.lifecycle.verify import ACCEPTED
 from auth.lifecycle.verify import UNAVAILABLE
 from auth.lifecycle.verify import SecretCheck
 from auth.lifecycle.verify import refuse_all
 from auth.vault.client_secrets import ClientSecretStore
-from auth.vault.models import LwaNotification
 from auth.vault.models import utcnow
 from auth.vault.outbox import record_event
 

@@ -29,12 +29,12 @@ from auth.oauth.invitations import claim_invitation
 from auth.oauth.state import FlowContext
 from auth.oauth.state import consume_state
 from auth.oauth.state import digest
+from auth.oauth.tables import UsedCode
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import fingerprint
 from auth.vault.models import Authorization
 from auth.vault.models import Invitation
 from auth.vault.models import PendingAuthorization
-from auth.vault.models import UsedCode
 from auth.vault.models import utcnow
 from auth.vault.previous import DEFAULT_POLICY
 from auth.vault.previous import VaultPolicy

@@ -23,9 +23,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from auth.errors import AppError
+from auth.oauth.tables import OAuthState
+from auth.oauth.tables import UsedCode
 from auth.vault.crypto import digest
-from auth.vault.models import OAuthState
-from auth.vault.models import UsedCode
 from auth.vault.models import UTCDateTime
 from auth.vault.models import utcnow
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth.lifecycle.notifications import EXPIRY
+from auth.lifecycle.tables import LwaNotification
 from auth.vault.client_secrets import ROTATE_EVERY
 from auth.vault.client_secrets import SecretStatus
-from auth.vault.models import LwaNotification
 
 
 def notice_deadline(db: Session, client_id: str, since: datetime | None) -> datetime | None:

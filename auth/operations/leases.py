@@ -19,7 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from auth.vault.models import JobLease
+from auth.operations.tables import JobLease
 
 # A period is met a little early: a job every 60 s whose last run began 59.5 s ago is due,
 # or runs would drift later by the scheduler's own lateness each time.

@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
 
-from auth.vault.models import LoginFailure
+from auth.security.tables import LoginFailure
 from auth.vault.models import utcnow
 
 WINDOW = timedelta(minutes=1)

@@ -9,8 +9,8 @@ from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy import select
 
+from auth.security.tables import AdminSession
 from auth.vault.crypto import digest
-from auth.vault.models import AdminSession
 from auth.vault.models import utcnow
 
 SESSION_LIFETIME = timedelta(hours=8)

@@ -9,8 +9,8 @@ from sqlalchemy import delete
 from sqlalchemy import select
 
 from auth.simulator.grants import GrantStore
+from auth.simulator.tables import SimulatorGrant
 from auth.vault.crypto import digest
-from auth.vault.models import SimulatorGrant
 
 OUTAGE = "lwa-outage"  # the one outage row's key (not a secret: a name)
 MAX_OUTAGE_SECONDS = 24 * 3600

@@ -7,8 +7,8 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
 
+from auth.simulator.tables import SimulatorGrant
 from auth.vault.crypto import digest
-from auth.vault.models import SimulatorGrant
 
 NO_EXPIRY = 2.0**40  # refresh tokens live until revoked
 

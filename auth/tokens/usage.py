@@ -22,8 +22,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from auth.tokens.tables import ApiKeyWindow
 from auth.vault.models import ApiKey
-from auth.vault.models import ApiKeyWindow
 from auth.vault.models import AuditEvent
 
 FLUSH_EVERY = 64

@@ -1,12 +1,15 @@
-"""Database tables: OAuth states, spent codes, authorizations (active and pending), invitations
-and the audit trail. Every change to them ships as a migration in ``migrations/versions``."""
+"""The vault's tables, the ones several capabilities share: authorizations (active, pending,
+previous), invitations and connect sessions, the audit trail, API keys, client secrets, the
+outbox, the console's workspaces; and what every table builds on (``Base``, ``UTCDateTime``,
+the sealed-token columns). A table one capability alone uses lives with it
+(``auth/<capability>/tables.py``); ``auth/tables.py`` gathers them all. Every change ships as a
+migration in ``migrations/versions``."""
 
 from datetime import UTC
 from datetime import datetime
 
 from sqlalchemy import Boolean
 from sqlalchemy import DateTime
-from sqlalchemy import Float
 from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import LargeBinary
@@ -43,40 +46,24 @@ class Base(DeclarativeBase):
     """Declarative base of every table."""
 
 
-class OAuthState(Base):
-    """A ``state`` we issued: only its hash, the browser it belongs to and its lifetime."""
+class SealedToken:
+    """The columns of a stored refresh token, the same on active, pending and previous rows:
+    whose it is, how it was obtained, the token sealed (``auth.vault.crypto``) and its evidence."""
 
-    __tablename__ = "oauth_states"
-    __table_args__ = (Index("ix_oauth_states_address_created", "address_hash", "created_at"),)
-
-    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    browser_hash: Mapped[str] = mapped_column(String(64))
-    flow: Mapped[str] = mapped_column(String(16))
-    account_type: Mapped[str] = mapped_column(String(8))
     region: Mapped[str] = mapped_column(String(2))
-    marketplace_id: Mapped[str | None] = mapped_column(String(32))
-    selling_partner_id: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    account_type: Mapped[str] = mapped_column(String(8))
+    workflow: Mapped[str] = mapped_column(String(16))
+    refresh_token_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    # Evidence of whose token this is (see auth.oauth.evidence): the hash of the account's
+    # marketplaces and store names, what was checked (JSON, no secrets).
+    account_fingerprint: Mapped[str | None] = mapped_column(String(80))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    customer_label: Mapped[str | None] = mapped_column(String(120))
     invitation_id: Mapped[int | None] = mapped_column(Integer)
-    # Hash of the client address, to limit how many states one address can have issued.
-    address_hash: Mapped[str | None] = mapped_column(String(64))
-    # The consent request this app sent with the state (JSON: application_id, version,
-    # redirect_uri, app_status), so a code coming back can be compared with what was sent.
-    consent_sent: Mapped[str | None] = mapped_column(Text)
 
 
-class UsedCode(Base):
-    """The hash of every ``spapi_oauth_code`` we sent to LWA, so none is sent twice."""
-
-    __tablename__ = "used_codes"
-
-    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-
-
-class Authorization(Base):
+class Authorization(SealedToken, Base):
     """A selling partner's authorization in one region, with its refresh token encrypted."""
 
     __tablename__ = "authorizations"
@@ -84,22 +71,12 @@ class Authorization(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     selling_partner_id: Mapped[str] = mapped_column(String(128))
-    region: Mapped[str] = mapped_column(String(2))
-    account_type: Mapped[str] = mapped_column(String(8))
-    workflow: Mapped[str] = mapped_column(String(16))
-    refresh_token_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
-    fingerprint: Mapped[str] = mapped_column(String(32))
     authorized_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_refresh_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_refresh_result: Mapped[str | None] = mapped_column(String(64))
     needs_reauthorization: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Evidence of whose token this is (see auth.oauth.evidence): how far it is trusted, the
-    # hash of the account's marketplaces and store names, what was checked (JSON, no secrets).
+    # How far the evidence trusts it (auth.oauth.evidence): verified, invited or claimed.
     trust: Mapped[str] = mapped_column(String(16), default="claimed", server_default="claimed")
-    account_fingerprint: Mapped[str | None] = mapped_column(String(80))
-    evidence: Mapped[str | None] = mapped_column(Text)
-    customer_label: Mapped[str | None] = mapped_column(String(120))
-    invitation_id: Mapped[int | None] = mapped_column(Integer)
     # The developer's own ID for its customer and its tags (JSON object), from a connect session.
     customer_ref: Mapped[str | None] = mapped_column(String(128), index=True)
     tags: Mapped[str | None] = mapped_column(Text)
@@ -110,7 +87,7 @@ class Authorization(Base):
     health_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class PendingAuthorization(Base):
+class PendingAuthorization(SealedToken, Base):
     """A token whose evidence did not agree with the stored authorization: kept encrypted,
     never used, until the administrator approves (it replaces) or rejects (it is deleted)."""
 
@@ -118,23 +95,14 @@ class PendingAuthorization(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     selling_partner_id: Mapped[str] = mapped_column(String(128), index=True)
-    region: Mapped[str] = mapped_column(String(2))
-    account_type: Mapped[str] = mapped_column(String(8))
-    workflow: Mapped[str] = mapped_column(String(16))
-    refresh_token_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
-    fingerprint: Mapped[str] = mapped_column(String(32))
     trust: Mapped[str] = mapped_column(String(16))
-    account_fingerprint: Mapped[str | None] = mapped_column(String(80))
-    evidence: Mapped[str | None] = mapped_column(Text)
-    customer_label: Mapped[str | None] = mapped_column(String(120))
-    invitation_id: Mapped[int | None] = mapped_column(Integer)
     customer_ref: Mapped[str | None] = mapped_column(String(128))
     tags: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(String(300))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class PreviousAuthorization(Base):
+class PreviousAuthorization(SealedToken, Base):
     """A token another one displaced (approval, verified re-authorization): kept sealed, never
     used, until it expires (``SPAPI_PREVIOUS_VERSION_DAYS``) or the administrator restores it."""
 
@@ -144,17 +112,8 @@ class PreviousAuthorization(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     selling_partner_id: Mapped[str] = mapped_column(String(128), index=True)
-    region: Mapped[str] = mapped_column(String(2))
-    account_type: Mapped[str] = mapped_column(String(8))
-    workflow: Mapped[str] = mapped_column(String(16))
-    refresh_token_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
-    fingerprint: Mapped[str] = mapped_column(String(32))
     authorized_at: Mapped[datetime] = mapped_column(UTCDateTime)
     trust: Mapped[str] = mapped_column(String(16))
-    account_fingerprint: Mapped[str | None] = mapped_column(String(80))
-    evidence: Mapped[str | None] = mapped_column(Text)
-    customer_label: Mapped[str | None] = mapped_column(String(120))
-    invitation_id: Mapped[int | None] = mapped_column(Integer)
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
     replaced_by: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(300))
@@ -195,47 +154,6 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")
 
 
-class SimulatorGrant(Base):
-    """What the simulated Amazon issued (codes, tokens, Appstore states), shared by every
-    process: only the hash of each secret, its owner and its expiry (epoch seconds)."""
-
-    __tablename__ = "simulator_grants"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    client_id: Mapped[str | None] = mapped_column(String(200))
-    redirect_uri: Mapped[str | None] = mapped_column(String(2048))
-    selling_partner_id: Mapped[str | None] = mapped_column(String(128))
-    scope: Mapped[str | None] = mapped_column(String(200))
-    central_host: Mapped[str | None] = mapped_column(String(200))
-    resources: Mapped[str | None] = mapped_column(Text)  # a Restricted Data Token's, as JSON
-    expires_at: Mapped[float] = mapped_column(Float, index=True)
-
-
-class LoginFailure(Base):
-    """One failed console log-in: when, from which address and device (hashed)."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    address_hash: Mapped[str] = mapped_column(String(64), index=True)
-    device_hash: Mapped[str | None] = mapped_column(String(64))
-
-
-class AdminSession(Base):
-    """A console session or a trusted device, kept server-side so that log-out and a password
-    change end it everywhere. ``kind`` is ``session`` or ``device``."""
-
-    __tablename__ = "admin_sessions"
-
-    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    password_fingerprint: Mapped[str] = mapped_column(String(64))
-
-
 class ConsoleWorkspace(Base):
     """The console playground's tokens and last results for one administrator session, sealed
     with the vault's keys (an access token and an RDT never travel to the browser)."""
@@ -245,19 +163,6 @@ class ConsoleWorkspace(Base):
     session_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-
-
-class SharedAccessToken(Base):
-    """The fleet's access-token cache: one row per refresh token (by hash) or grantless scope,
-    the token sealed with the vault's keys, and the lease of whichever process is asking LWA."""
-
-    __tablename__ = "shared_access_tokens"
-
-    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
-    expires_at: Mapped[float | None] = mapped_column(Float)  # epoch seconds
-    lease_owner: Mapped[str | None] = mapped_column(String(64))
-    lease_until: Mapped[float | None] = mapped_column(Float)  # epoch seconds
 
 
 class ApiKey(Base):
@@ -277,16 +182,6 @@ class ApiKey(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class ApiKeyWindow(Base):
-    """How many requests one API key made in one minute: the fleet-wide rate limit's counter."""
-
-    __tablename__ = "api_key_windows"
-
-    key_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    window: Mapped[int] = mapped_column(Integer, primary_key=True)  # epoch minute
-    count: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class ClientSecret(Base):
     """The app's LWA client secrets, sealed: the newest is used, an older one until it expires."""
 
@@ -300,19 +195,6 @@ class ClientSecret(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source: Mapped[str] = mapped_column(String(16))  # setting, rotation
     notification_id: Mapped[str | None] = mapped_column(String(200))
-
-
-class LwaNotification(Base):
-    """An Application Management notification read from the SQS queue (each once)."""
-
-    __tablename__ = "lwa_notifications"
-
-    notification_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    type: Mapped[str] = mapped_column(String(80))
-    client_id: Mapped[str | None] = mapped_column(String(200))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    outcome: Mapped[str] = mapped_column(String(40))
-    detail: Mapped[str] = mapped_column(Text, default="{}")
 
 
 class OutboxEvent(Base):
@@ -329,33 +211,6 @@ class OutboxEvent(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(300))
-
-
-class AssociatesCredential(Base):
-    """An Amazon Associates credential (Creators API or PA-API 5) sealed like refresh tokens,
-    with what every worker shares about it: the check's claim, Amazon's spacing, the token."""
-
-    __tablename__ = "associates_credentials"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    label: Mapped[str] = mapped_column(String(100))
-    api: Mapped[str] = mapped_column(String(10))  # creators, paapi5
-    version: Mapped[str | None] = mapped_column(String(8))
-    partner_tag: Mapped[str] = mapped_column(String(80))
-    marketplace: Mapped[str] = mapped_column(String(4))
-    sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    id_fingerprint: Mapped[str] = mapped_column(String(24))
-    secret_fingerprint: Mapped[str] = mapped_column(String(24))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    check_started_at: Mapped[float | None] = mapped_column(Float)  # epoch seconds
-    busy_until: Mapped[float | None] = mapped_column(Float)  # epoch seconds: a check holds it
-    next_call_at: Mapped[float | None] = mapped_column(Float)  # epoch seconds: Amazon's spacing
-    token_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
-    token_expires_at: Mapped[float | None] = mapped_column(Float)
-    token_auth_form: Mapped[str | None] = mapped_column(String(8))  # json, basic, form
-    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_result: Mapped[str | None] = mapped_column(String(8))  # PASS, FAIL
-    last_report: Mapped[str | None] = mapped_column(Text)  # the masked result, JSON
 
 
 class ConnectSession(Base):
@@ -380,46 +235,3 @@ class ConnectSession(Base):
     selling_partner_id: Mapped[str | None] = mapped_column(String(128))
     region: Mapped[str | None] = mapped_column(String(2))
     last_error: Mapped[str | None] = mapped_column(Text)  # JSON {"code", "explanation_url"}
-
-
-class ConnectCampaign(Base):
-    """A re-authorization campaign: one partner-bound connect session per authorization."""
-
-    __tablename__ = "connect_campaigns"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    selector: Mapped[str] = mapped_column(String(300))
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class LoginSession(Base):
-    """Amazon's Login URI parameters (``amazon_state`` sealed) kept while the developer's site
-    signs its user in: ten minutes, single use, bound to the browser that started it."""
-
-    __tablename__ = "login_sessions"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    browser_hash: Mapped[str] = mapped_column(String(64))
-    sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    selling_partner_id: Mapped[str] = mapped_column(String(128))
-    region: Mapped[str] = mapped_column(String(2))
-    account_type: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    connect_session_id: Mapped[str | None] = mapped_column(String(40))
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    address_hash: Mapped[str | None] = mapped_column(String(64))  # for the per-minute limit
-
-
-class JobLease(Base):
-    """Which worker runs a background job now (``auth.operations.leases``), and how it went."""
-
-    __tablename__ = "job_leases"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    owner: Mapped[str | None] = mapped_column(String(64))
-    until: Mapped[float | None] = mapped_column(Float)  # epoch seconds
-    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_result: Mapped[str | None] = mapped_column(String(300))

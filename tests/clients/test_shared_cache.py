@@ -12,12 +12,12 @@ from werkzeug import Response
 
 from auth.clients.lwa import LwaClient
 from auth.clients.shared_cache import SharedTokenStore
+from auth.clients.tables import SharedAccessToken
 from auth.clients.token_cache import AccessTokenCache
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import digest
 from auth.vault.crypto import generate_key
 from auth.vault.db import make_engine
-from auth.vault.models import SharedAccessToken
 from auth.vault.schema import upgrade
 
 ON_BOTH_DATABASES = True

@@ -10,7 +10,7 @@ import pytest
 import requests
 from sqlalchemy import update
 
-from auth.vault.models import LoginSession
+from auth.connect.tables import LoginSession
 from auth.vault.models import utcnow
 from tests.connect.conftest import make_key
 from tests.connect.conftest import wired

@@ -16,9 +16,9 @@ from auth.lifecycle.consumer import consume
 from auth.lifecycle.notifications import expiry_notification
 from auth.lifecycle.notifications import new_secret_notification
 from auth.lifecycle.sqs import queue_client
+from auth.lifecycle.tables import LwaNotification
 from auth.lifecycle.verify import lwa_secret_check
 from auth.vault.models import ClientSecret
-from auth.vault.models import LwaNotification
 from auth.vault.models import utcnow
 from auth.vault.outbox import list_events
 from tests.conftest import CLIENT_ID

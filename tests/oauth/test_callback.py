@@ -11,10 +11,10 @@ from sqlalchemy import update
 from werkzeug import Response
 
 from app import create_app
+from auth.oauth.tables import OAuthState
+from auth.oauth.tables import UsedCode
 from auth.vault.models import Authorization
-from auth.vault.models import OAuthState
 from auth.vault.models import PendingAuthorization
-from auth.vault.models import UsedCode
 from auth.vault.models import utcnow
 from tests.conftest import CLIENT_ID
 from tests.conftest import CLIENT_SECRET

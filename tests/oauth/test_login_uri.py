@@ -10,7 +10,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from auth.oauth.state import digest
-from auth.vault.models import OAuthState
+from auth.oauth.tables import OAuthState
 from tests.conftest import APPLICATION_ID
 from tests.helpers import count
 from tests.helpers import query_of

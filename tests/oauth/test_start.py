@@ -7,7 +7,7 @@ import pytest
 from app import create_app
 from auth.config.marketplaces import catalog
 from auth.oauth.state import digest
-from auth.vault.models import OAuthState
+from auth.oauth.tables import OAuthState
 from tests.conftest import APPLICATION_ID
 from tests.conftest import base_config
 from tests.helpers import count

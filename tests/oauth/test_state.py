@@ -10,9 +10,9 @@ from auth.oauth.state import StateError
 from auth.oauth.state import consume_state
 from auth.oauth.state import digest
 from auth.oauth.state import issue_state
+from auth.oauth.tables import OAuthState
 from auth.vault.db import make_engine
 from auth.vault.db import make_sessions
-from auth.vault.models import OAuthState
 from auth.vault.models import utcnow
 from auth.vault.schema import upgrade
 

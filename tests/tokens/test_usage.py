@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from auth.security.api_keys import create_key
+from auth.tokens.tables import ApiKeyWindow
 from auth.tokens.usage import FLUSH_AFTER
 from auth.tokens.usage import FLUSH_EVERY
 from auth.tokens.usage import UsageBook
 from auth.tokens.usage import Use
 from auth.vault.models import ApiKey
-from auth.vault.models import ApiKeyWindow
 from auth.vault.models import AuditEvent
 from auth.vault.models import utcnow
 

@@ -10,10 +10,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
+from auth.tables import metadata
 from auth.vault.crypto import TokenVault
 from auth.vault.db import make_engine
 from auth.vault.db import make_sessions
-from auth.vault.models import Base
 from auth.vault.schema import current_revision
 from auth.vault.schema import head_revision
 from auth.vault.schema import pending_revisions
@@ -33,7 +33,7 @@ def test_migrations_from_empty_build_exactly_the_models(database_url):
         assert (before, after) == (None, head_revision())
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert compare_metadata(context, Base.metadata) == []
+            assert compare_metadata(context, metadata) == []
         assert pending_revisions(engine) == []
         assert upgrade(engine) == (head_revision(), head_revision())
     finally:

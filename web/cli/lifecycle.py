@@ -66,7 +66,7 @@ def notifications_group(ctx, outcome, as_json) -> None:
         return
     from sqlalchemy import select
 
-    from auth.vault.models import LwaNotification
+    from auth.lifecycle.tables import LwaNotification
 
     statement = select(LwaNotification).order_by(LwaNotification.received_at.desc()).limit(200)
     if outcome:

@@ -13,7 +13,7 @@ from auth.connect.campaigns import select_authorizations
 from auth.connect.campaigns import sessions_of
 from auth.connect.campaigns import start_campaign
 from auth.connect.sessions import status_of
-from auth.vault.models import ConnectCampaign
+from auth.connect.tables import ConnectCampaign
 from web.shared.services import get_db
 from web.shared.services import services
 

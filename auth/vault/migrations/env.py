@@ -2,12 +2,12 @@
 
 from alembic import context
 
-from auth.vault.models import Base
+from auth.tables import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata,
     # SQLite cannot ALTER most things in place; batch mode copies the table instead.
     render_as_batch=True,
     compare_type=True,

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from auth.lifecycle.webhooks import verify
 
-WEBHOOK_SECRET = "developer-webhook-secret-0123456789"
+WEBHOOK_SECRET = "d1e8b0c7a9f2e4d6c3b5a7f9e1d3c5b7a2f4e6d8"
 
 
 class DeveloperApp:

@@ -28,7 +28,7 @@ from tests.test_gunicorn import simulator_env
 ROOT = Path(__file__).resolve().parents[2]
 PARTNERS = ["A1FLEETONE0001", "A1FLEETTWO0002"]
 METRICS_TOKEN = "metrics-token-0123456789abcdef"
-WEBHOOK_SECRET = "webhook-secret-0123456789abcdef"
+WEBHOOK_SECRET = "9f3c1a7e5b2d4c6e8a0f1b3d5c7e9a2b4d6f8a0c"
 
 
 class Receiver:

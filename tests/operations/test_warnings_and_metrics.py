@@ -129,7 +129,11 @@ def test_an_old_backlog_warns_only_with_a_webhook(tmp_path):
     from app import create_app
 
     app = create_app(
-        base_config(tmp_path, SPAPI_WEBHOOK_URL="http://127.0.0.1:9/hook", SPAPI_WEBHOOK_SECRET="s" * 20)
+        base_config(
+            tmp_path,
+            SPAPI_WEBHOOK_URL="http://127.0.0.1:9/hook",
+            SPAPI_WEBHOOK_SECRET="9f3c1a7e5b2d4c6e8a0f1b3d5c7e9a2b4d6f8a0c",
+        )
     )
     add_event(app, age=timedelta(minutes=30))
     runner = app.test_cli_runner()

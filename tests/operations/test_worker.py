@@ -109,7 +109,7 @@ def test_sqs_and_webhook_outages_are_one_line_each(tmp_path, aws_environment, ca
             # Nothing listens on port 9: the queue and the webhook receiver are down.
             SPAPI_ROTATION_QUEUE_URL="http://127.0.0.1:9/123456789012/rotation",
             SPAPI_WEBHOOK_URL="http://127.0.0.1:9/hook",
-            SPAPI_WEBHOOK_SECRET="webhook-secret-0123456789",
+            SPAPI_WEBHOOK_SECRET="9f3c1a7e5b2d4c6e8a0f1b3d5c7e9a2b4d6f8a0c",
         )
     )
     with app.extensions["spapi"].sessions() as db:

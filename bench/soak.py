@@ -202,7 +202,10 @@ def main():
         default=None,
         help="how long the database stops (default: 5 s, SQLite 17 s)",
     )
+    parser.add_argument("--quick", action="store_true", help="30 flows on SQLite, a worker killed")
     args = parser.parse_args()
+    if args.quick:
+        args.flows, args.threads, args.seconds, args.database = 30, 4, 15.0, "sqlite"
     postgres = PostgresServer() if args.database in ("postgresql", "both") else None
     options = dict(fault=args.fault, postgres=postgres)
     try:

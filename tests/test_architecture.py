@@ -156,3 +156,11 @@ def test_no_import_circles():
 def test_cycle_finder_finds_a_planted_circle():
     planted = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert find_cycle(planted) == ["a", "b", "c", "a"]
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith("web.")))
+def test_no_view_writes_audit_or_outbox_rows_itself(module):
+    source = MODULES[module].read_text()
+    assert "audit.record(" not in source and "record_event(" not in source, (
+        f"{module} writes the audit trail or the outbox: the core function it calls does that"
+    )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.errors import AppError
+from auth.vault import audit
 from auth.vault.crypto import digest
 from auth.vault.models import ApiKey
 from auth.vault.models import utcnow
@@ -70,11 +71,13 @@ def create_key(
     expires_days: int | None = None,
     rate_per_minute: int = DEFAULT_RATE,
     grantless_scopes: list[str] | None = None,
+    actor: str | None = None,
 ) -> NewKey:
     """Create and store a key; return its id and secret (shown once, never stored).
 
     ``operations`` None means ``DEFAULT_OPERATIONS``; an empty list is refused (a key that
     may do nothing is a mistake, never "everything"). ``grantless`` needs its scopes named.
+    With ``actor``, the creation is audited in the same transaction.
 
     :raises ValueError: naming the unusable argument.
     """
@@ -104,7 +107,9 @@ def create_key(
             expires_at=now + timedelta(days=expires_days) if expires_days else None,
         )
     )
-    db.commit()
+    if actor:
+        audit.record(db, actor, "api_key_created", key_id=key.id, label=label)
+    db.commit()  # commit point: the secret is shown once, so the key must exist when it is
     return key
 
 
@@ -200,14 +205,17 @@ def list_keys(db: Session) -> list[ApiKey]:
     return list(db.scalars(select(ApiKey).order_by(ApiKey.created_at.desc())))
 
 
-def revoke(db: Session, key_id: str) -> bool:
-    """Revoke a key at once (every process sees it on its next request); False if unknown."""
+def revoke(db: Session, key_id: str, actor: str | None = None) -> bool:
+    """Revoke a key at once (every process sees it on its next request); False if unknown.
+    With ``actor``, the revocation is audited in the same transaction."""
     row = db.get(ApiKey, key_id)
     if row is None:
         return False
     if row.revoked_at is None:
         row.revoked_at = utcnow()
-    db.commit()
+    if actor:
+        audit.record(db, actor, "api_key_revoked", key_id=key_id)
+    db.commit()  # commit point: a revocation holds at once, fleet-wide
     return True
 
 

@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Started together (they wait on loopback servers more than they compute); judged one by one.
-QUICK = ("flow", "tokens", "hang", "clients")
+QUICK = ("flow", "tokens", "hang", "clients", "fleet", "soak")
 
 
 def start_quick_benches() -> dict:

@@ -5,13 +5,13 @@ from flask import jsonify
 from flask import request
 from sqlalchemy.exc import SQLAlchemyError
 
+from auth.associates import trail
 from auth.associates.check import run_check
 from auth.associates.check import valid_asin
 from auth.associates.credentials import get_credential
 from auth.associates.throttle import Wait
 from auth.security.api_keys import split_bearer
 from auth.tokens.service import ServiceError
-from auth.vault import audit
 from auth.vault.crypto import VaultError
 from web.api.service import token_service
 from web.shared.associates import checker
@@ -35,14 +35,7 @@ def check(credential_id: int):
         if row is None:
             return _error("not_found", f"No Associates credential {credential_id}.", 404)
         report = run_check(db, checker(), row, asin)
-        audit.record(
-            db,
-            f"api-key:{key.id}",
-            "associates_checked",
-            credential=row.id,
-            result=report["result"],
-            code=report["code"],
-        )
+        trail.checked(db, f"api-key:{key.id}", row, report)
         db.commit()
     except ServiceError as error:
         db.rollback()

@@ -12,7 +12,6 @@ from auth.security.api_keys import list_keys
 from auth.security.api_keys import partners_of
 from auth.security.api_keys import revoke
 from auth.security.api_keys import status_of
-from auth.vault import audit
 from web.cli.output import emit
 from web.cli.output import emit_one
 from web.cli.output import fail
@@ -91,12 +90,17 @@ def create_command(label, partners, operations, grantless_scopes, expires, rate,
     with services().sessions() as db:
         try:
             key = create_key(
-                db, label, list(partners), list(operations) or None, expires, rate, list(grantless_scopes)
+                db,
+                label,
+                list(partners),
+                list(operations) or None,
+                expires,
+                rate,
+                list(grantless_scopes),
+                actor="cli",
             )
         except ValueError as error:
             fail(str(error), as_json)
-        audit.record(db, "cli", "api_key_created", key_id=key.id, label=label.strip())
-        db.commit()
     emit_one(
         as_json,
         {"id": key.id, "secret": key.secret},
@@ -114,8 +118,6 @@ def create_command(label, partners, operations, grantless_scopes, expires, rate,
 def revoke_command(key_id, as_json) -> None:
     """Revoke a key at once; exit 1 when no such key exists."""
     with services().sessions() as db:
-        if not revoke(db, key_id[:40]):
+        if not revoke(db, key_id[:40], actor="cli"):
             fail(f"no API key {key_id[:40]!r}", as_json)
-        audit.record(db, "cli", "api_key_revoked", key_id=key_id[:40])
-        db.commit()
     emit_one(as_json, {"id": key_id, "status": "revoked"}, f"API key {key_id} revoked.")

@@ -6,6 +6,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from auth.associates import trail
 from auth.associates.check import run_check
 from auth.associates.check import valid_asin
 from auth.associates.credentials import APIS
@@ -16,7 +17,6 @@ from auth.associates.credentials import describe
 from auth.associates.credentials import get_credential
 from auth.associates.credentials import list_credentials
 from auth.associates.throttle import Wait
-from auth.vault import audit
 from auth.vault.crypto import VaultError
 from web.cli.output import emit
 from web.cli.output import emit_one
@@ -115,7 +115,7 @@ def add_command(
             )
         except CredentialError as error:
             fail(str(error), as_json, field=error.field)
-        audit.record(db, "cli", "associates_added", credential=row.id, fingerprint=row.secret_fingerprint)
+        trail.added(db, "cli", row)
         db.commit()
         shown = describe(row)
     emit_one(as_json, shown, f"Associates credential {shown['id']} stored ({_line(shown)}).")
@@ -130,7 +130,7 @@ def delete_command(credential_id, as_json) -> None:
     with services().sessions() as db:
         if not delete_credential(db, credential_id):
             fail(f"no Associates credential {credential_id}", as_json)
-        audit.record(db, "cli", "associates_deleted", credential=credential_id)
+        trail.deleted(db, "cli", credential_id)
         db.commit()
     emit_one(
         as_json, {"id": credential_id, "deleted": True}, f"Associates credential {credential_id} deleted."
@@ -162,9 +162,7 @@ def check_command(credential_id, asin, as_json) -> None:
                 f"credential {credential_id} cannot be decrypted with TOKEN_ENCRYPTION_KEYS: add it again",
                 as_json,
             )
-        audit.record(
-            db, "cli", "associates_checked", credential=row.id, result=report["result"], code=report["code"]
-        )
+        trail.checked(db, "cli", row, report)
         db.commit()
     if as_json:
         click.echo(json.dumps(report, indent=2))

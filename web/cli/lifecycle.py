@@ -14,15 +14,13 @@ from web.shared.services import services
 def rotate(region_code: str = "NA"):
     """Ask Amazon for a new client secret; return the request's outcome."""
     from auth.config.marketplaces import catalog
+    from auth.lifecycle.secret_rotation import audit_rotation_request
     from auth.lifecycle.secret_rotation import request_rotation
-    from auth.vault import audit
 
     svc = services()
     outcome = request_rotation(svc.token_cache, catalog().regions[region_code], svc.settings.spapi_url)
     with svc.sessions() as db:
-        audit.record(
-            db, "cli", "secret_rotation_requested", accepted=outcome.accepted, status=outcome.result.status
-        )
+        audit_rotation_request(db, "cli", outcome)
         db.commit()
     return outcome
 

@@ -16,7 +16,6 @@ from auth.security.api_keys import list_keys
 from auth.security.api_keys import partners_of
 from auth.security.api_keys import revoke
 from auth.security.api_keys import status_of
-from auth.vault import audit
 from web.shared.services import get_db
 from web.shared.services import services
 
@@ -46,9 +45,7 @@ def api_keys():
 
 def revoke_key(key_id: str):
     """Revoke a key at once."""
-    if revoke(get_db(), key_id[:40]):
-        audit.record(get_db(), "admin:console", "api_key_revoked", key_id=key_id[:40])
-        get_db().commit()
+    if revoke(get_db(), key_id[:40], actor="admin:console"):
         flash(f"API key {key_id[:40]} revoked; every worker using it is refused from now on.")
     return redirect(url_for("console.api_keys"), code=303)
 
@@ -71,11 +68,8 @@ def _create(form):
             int(expires) if expires else None,
             int(rate),
             form.getlist("grantless_scopes"),
+            actor="admin:console",
         )
     except ValueError as error:
         return None, f"Cannot create the key: {error}."
-    audit.record(
-        get_db(), "admin:console", "api_key_created", key_id=key.id, label=form.get("label", "").strip()
-    )
-    get_db().commit()
     return key, None

@@ -9,6 +9,7 @@ from flask import request
 from flask import url_for
 from sqlalchemy.exc import SQLAlchemyError
 
+from auth.associates import trail
 from auth.associates.check import last_report
 from auth.associates.check import run_check
 from auth.associates.check import valid_asin
@@ -22,7 +23,6 @@ from auth.associates.credentials import list_credentials
 from auth.associates.regions import MARKETPLACES
 from auth.associates.regions import VERSIONS
 from auth.associates.throttle import Wait
-from auth.vault import audit
 from auth.vault.crypto import VaultError
 from web.shared.associates import checker
 from web.shared.services import get_db
@@ -65,14 +65,7 @@ def check(credential_id: int):
     except SQLAlchemyError:
         get_db().rollback()
         abort(503, "The database is unavailable; try again in a few seconds.")
-    audit.record(
-        get_db(),
-        "admin:console",
-        "associates_checked",
-        credential=row.id,
-        result=report["result"],
-        code=report["code"],
-    )
+    trail.checked(get_db(), "admin:console", row, report)
     get_db().commit()
     return _page(report=report)
 
@@ -80,7 +73,7 @@ def check(credential_id: int):
 def delete(credential_id: int):
     """Delete a credential and its cached token."""
     if delete_credential(get_db(), credential_id):
-        audit.record(get_db(), "admin:console", "associates_deleted", credential=credential_id)
+        trail.deleted(get_db(), "admin:console", credential_id)
         get_db().commit()
         flash(f"Associates credential {credential_id} deleted.")
     return redirect(url_for("console.associates"), code=303)
@@ -118,9 +111,7 @@ def _add(form) -> str | None:
     except CredentialError as error:
         get_db().rollback()
         return f"Cannot store the credential: {error}."
-    audit.record(
-        get_db(), "admin:console", "associates_added", credential=row.id, fingerprint=row.secret_fingerprint
-    )
+    trail.added(get_db(), "admin:console", row)
     get_db().commit()
     flash(f"Associates credential {row.id} stored; its secret is sealed and will not be shown again.")
     return None

@@ -9,11 +9,11 @@ from flask import url_for
 
 from auth.clients.lwa import LwaError
 from auth.config.marketplaces import catalog
+from auth.lifecycle.secret_rotation import audit_rotation_request
 from auth.lifecycle.secret_rotation import request_rotation
 from auth.lifecycle.webhooks import retry_dead
 from auth.oauth.invitations import create_invitation
 from auth.oauth.invitations import invitation_url
-from auth.vault import audit
 from auth.vault.models import Authorization
 from auth.vault.outbox import event_json
 from auth.vault.outbox import list_events
@@ -31,7 +31,7 @@ def rotate_secret():
     except LwaError as error:
         flash(f"LWA refused the grantless token for rotation: {error.kind}.")
         return redirect(url_for("console.dashboard"), code=303)
-    audit.record(get_db(), "admin:console", "secret_rotation_requested", accepted=outcome.accepted)
+    audit_rotation_request(get_db(), "admin:console", outcome)
     get_db().commit()
     if outcome.accepted:
         flash(

@@ -55,3 +55,10 @@ def test_the_architecture_map_names_every_package_and_module():
 def test_the_map_names_nothing_that_does_not_exist():
     ghosts = [key for key in map_rows() if key != "app.py" and not (ROOT / key).exists()]
     assert ghosts == []
+
+
+def test_every_setting_the_app_reads_is_documented():
+    sources = "".join(p.read_text() for p in (ROOT / "auth" / "config").glob("*.py"))
+    names = set(re.findall(r'values\.get\("([A-Z][A-Z0-9_]{3,})"\)', sources))
+    documented = (ROOT / "docs" / "settings.md").read_text()
+    assert names and sorted(n for n in names if f"`{n}`" not in documented) == []

@@ -121,7 +121,9 @@ def test_landing_page_links_the_explanation(client, httpserver):
         {"error": "invalid_grant", "error_description": "The request has an invalid grant parameter : code"},
         status=400,
     )
-    page = callback(client, start_website_flow(client)).get_data(as_text=True)
+    answer = callback(client, start_website_flow(client))
+    assert answer.status_code == 303  # a failed exchange ends on a clean URL
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert 'href="/explain/invalid_grant"' in page
 
 

@@ -185,3 +185,106 @@ def test_storing_rules(existing, evidence, invited, activate, trust):
 def test_a_pending_token_says_why_it_waits(existing, evidence, why):
     decision = decide(existing, evidence, None, SELLING_PARTNER_ID)
     assert not decision.activate and why in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("existing", "evidence", "invited", "expected"),
+    [
+        (
+            None,
+            Evidence("acct:1", seller_id_check="mismatch"),
+            invitation("Acme"),
+            (
+                False,
+                "invited",
+                "Amazon refused the seller-ID check: the token belongs to another seller",
+                "Acme",
+            ),
+        ),
+        (
+            None,
+            Evidence("acct:1"),
+            invitation("Acme", "AOTHERPARTNER1"),
+            (False, "invited", "the invitation expected another selling partner ID", "Acme"),
+        ),
+        (None, Evidence(None), invitation("Acme"), (True, "invited", "new authorization (invited)", "Acme")),
+        (
+            row("claimed", label="Old label"),
+            Evidence("acct:9", seller_id_check="verified"),
+            None,
+            (True, "verified", "re-authorization (seller ID verified)", "Old label"),
+        ),
+        (
+            row("invited", label="Old label"),
+            Evidence("acct:9", seller_id_check="verified"),
+            invitation("New label"),
+            (True, "verified", "re-authorization (seller ID verified)", "New label"),
+        ),
+        (
+            row("invited", label="Old label"),
+            Evidence("acct:9"),
+            invitation("Acme", SELLING_PARTNER_ID),
+            (False, "invited", "the re-authorization link's token opens a different account", "Acme"),
+        ),
+        (
+            row("invited", label="Old label"),
+            Evidence("acct:1"),
+            invitation("Acme", SELLING_PARTNER_ID),
+            (True, "invited", "re-authorization (link bound to this partner)", "Acme"),
+        ),
+        (
+            row("invited"),
+            Evidence("acct:1"),
+            invitation("Acme"),
+            (
+                False,
+                "invited",
+                "the invitation is not bound to this partner ID, and an authorization is already stored",
+                "Acme",
+            ),
+        ),
+        (
+            row(),
+            Evidence("acct:1"),
+            None,
+            (
+                False,
+                "claimed",
+                "same account fingerprint, but no verified seller ID or bound link: waits for approval",
+                None,
+            ),
+        ),
+        (
+            row(),
+            Evidence(None),
+            None,
+            (
+                False,
+                "claimed",
+                "Amazon could not show whose token this is, and an authorization is already stored",
+                None,
+            ),
+        ),
+        (
+            row(fingerprint=None),
+            Evidence("acct:1"),
+            None,
+            (
+                False,
+                "claimed",
+                "Amazon could not show whose token this is, and an authorization is already stored",
+                None,
+            ),
+        ),
+        (
+            row(),
+            Evidence("acct:2"),
+            None,
+            (False, "claimed", "the token opens a different account than the stored authorization", None),
+        ),
+    ],
+)
+def test_each_decision_as_the_administrator_reads_it(existing, evidence, invited, expected):
+    # The reason and the customer label are what the console and the audit trail show.
+    decision = decide(existing, evidence, invited, SELLING_PARTNER_ID)
+    assert (decision.activate, decision.trust, decision.reason, decision.customer_label) == expected

@@ -61,6 +61,8 @@ class SealedToken:
     evidence: Mapped[str | None] = mapped_column(Text)
     customer_label: Mapped[str | None] = mapped_column(String(120))
     invitation_id: Mapped[int | None] = mapped_column(Integer)
+    # The developer's own ID for its customer and its tags (JSON object), from a connect session.
+    tags: Mapped[str | None] = mapped_column(Text)
 
 
 class Authorization(SealedToken, Base):
@@ -77,9 +79,7 @@ class Authorization(SealedToken, Base):
     needs_reauthorization: Mapped[bool] = mapped_column(Boolean, default=False)
     # How far the evidence trusts it (auth.oauth.evidence): verified, invited or claimed.
     trust: Mapped[str] = mapped_column(String(16), default="claimed", server_default="claimed")
-    # The developer's own ID for its customer and its tags (JSON object), from a connect session.
     customer_ref: Mapped[str | None] = mapped_column(String(128), index=True)
-    tags: Mapped[str | None] = mapped_column(Text)
     # What the last refresh or check said (auth.vault.health): ok, failing (LWA unreachable,
     # never a verdict on the grant) or revoked (invalid_grant); failures in a row while failing.
     health: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
@@ -97,7 +97,6 @@ class PendingAuthorization(SealedToken, Base):
     selling_partner_id: Mapped[str] = mapped_column(String(128), index=True)
     trust: Mapped[str] = mapped_column(String(16))
     customer_ref: Mapped[str | None] = mapped_column(String(128))
-    tags: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(String(300))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -114,6 +113,7 @@ class PreviousAuthorization(SealedToken, Base):
     selling_partner_id: Mapped[str] = mapped_column(String(128), index=True)
     authorized_at: Mapped[datetime] = mapped_column(UTCDateTime)
     trust: Mapped[str] = mapped_column(String(16))
+    customer_ref: Mapped[str | None] = mapped_column(String(128))
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
     replaced_by: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(300))

@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from auth.errors import NotFound
 from auth.vault import audit
 from auth.vault.models import Authorization
 from auth.vault.models import PreviousAuthorization
@@ -27,6 +28,9 @@ COPIED = (
     "evidence",
     "customer_label",
     "invitation_id",
+    # The developer's customer goes with the token, and comes back with a restore.
+    "customer_ref",
+    "tags",
 )
 
 
@@ -41,7 +45,7 @@ class VaultPolicy:
 DEFAULT_POLICY = VaultPolicy()
 
 
-class NoSuchPrevious(LookupError):
+class NoSuchPrevious(NotFound):
     """No previous version has that ID (restored, expired, or never existed)."""
 
 

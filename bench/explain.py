@@ -8,14 +8,10 @@ every report gets a 200; it exits non-zero when a step fails, whatever the ratio
 """
 
 import argparse
-import http.client
 import sys
 import tempfile
-import threading
-import time
 import tomllib
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -40,37 +36,16 @@ def post_throughput(base_url: str, bodies: list[bytes], count: int, concurrency:
 
     Reports go in POST bodies, not ``?q=``: a pasted stack trace is longer than a request line.
     """
-    netloc = urlsplit(base_url).netloc
-    counter = iter(range(count))
-    lock = threading.Lock()
-    failures: list[int] = []
-
-    def worker():
-        connection = http.client.HTTPConnection(netloc, timeout=30)
-        while (index := _next(counter, lock)) is not None:
-            headers = {"Content-Type": "text/plain; charset=utf-8"}
-            connection.request("POST", "/api/explain", bodies[index % len(bodies)], headers=headers)
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                failures.append(response.status)
-        connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    if failures:
-        raise RuntimeError(f"{len(failures)} reports did not get a 200, e.g. {failures[:5]}")
-    return count / elapsed
-
-
-def _next(counter, lock):
-    with lock:
-        return next(counter, None)
+    return throughput(
+        base_url,
+        lambda _: "/api/explain",
+        count,
+        concurrency,
+        headers=lambda _: {"Content-Type": "text/plain; charset=utf-8"},
+        expect=(200,),
+        method="POST",
+        body=lambda index: bodies[index % len(bodies)],
+    )
 
 
 def main(argv=None) -> int:

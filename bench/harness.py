@@ -172,9 +172,10 @@ def throughput(
     headers: Callable[[int], dict] | None = None,
     expect: tuple[int, ...] = (200, 302, 303),
     method: str = "GET",
-    body: bytes | None = None,
+    body: bytes | Callable[[int], bytes] | None = None,
 ) -> float:
-    """Send ``count`` requests (path ``paths(i)``) over keep-alive connections; return requests/s."""
+    """Send ``count`` requests (path ``paths(i)``, body ``body`` or ``body(i)``) over keep-alive
+    connections; return requests/s."""
     netloc = urlsplit(base_url).netloc
     counter = iter(range(count))
     lock = threading.Lock()
@@ -187,7 +188,8 @@ def throughput(
                 index = next(counter, None)
             if index is None:
                 break
-            connection.request(method, paths(index), body, headers=headers(index) if headers else {})
+            data = body(index) if callable(body) else body
+            connection.request(method, paths(index), data, headers=headers(index) if headers else {})
             response = connection.getresponse()
             response.read()
             if response.status not in expect:

@@ -23,6 +23,7 @@ from auth.config.identifiers import GRANTLESS_SCOPES
 from auth.security.api_keys import ApiKeyError
 from auth.security.api_keys import allows_scope
 from auth.security.api_keys import authenticate
+from auth.tokens.allowance import Allowances
 from auth.tokens.handles import make_handle
 from auth.tokens.load import LoadMeter
 from auth.tokens.refusals import INVALID_GRANT
@@ -59,6 +60,7 @@ class TokenService:
         self.uses = UseWriter(sessions, clock)
         self.usage = self.uses.book  # the grouped uses (tests and benchmarks read them)
         self.keys = Snapshots(clock)
+        self.allowances = Allowances()
         self.stored = Snapshots(clock)
 
     @contextmanager
@@ -183,7 +185,7 @@ class TokenService:
 
     def _admit(self, db, key: KeyView, operation, selling_partner_id=None, region=None) -> None:
         now = utcnow()
-        if self.uses.used(key.id, int(now.timestamp() // 60)) >= key.rate_per_minute:
+        if not self.allowances.take(db, key.id, int(now.timestamp() // 60), key.rate_per_minute):
             self._record(key, operation, "rate_limited", selling_partner_id, region)
             self.uses.write_quietly(db)
             raise ServiceError(

@@ -18,3 +18,6 @@ class ApiKeyWindow(Base):
     key_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     window: Mapped[int] = mapped_column(Integer, primary_key=True)  # epoch minute
     count: Mapped[int] = mapped_column(Integer, default=0)
+    # Uses the fleet's processes have reserved in this minute (auth.tokens.allowance): never
+    # more than the key's rate, so the rate holds across every worker and instance.
+    reserved: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -235,3 +235,14 @@ class ConnectSession(Base):
     selling_partner_id: Mapped[str | None] = mapped_column(String(128))
     region: Mapped[str | None] = mapped_column(String(2))
     last_error: Mapped[str | None] = mapped_column(Text)  # JSON {"code", "explanation_url"}
+
+
+class Observation(Base):
+    """The last thing Amazon showed us of one kind (the ``version`` on the Login URI, say), so
+    every worker's doctor reads the same observation."""
+
+    __tablename__ = "observations"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(80))
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -33,4 +33,4 @@ def test_quick_mode_fails_when_a_step_cannot_run(tmp_path):
         timeout=60,
     )
     assert run.returncode == 2, run.stdout
-    assert "did not get a 200" in run.stderr
+    assert "unexpected statuses" in run.stderr

@@ -30,6 +30,7 @@ from auth.oauth.state import FlowContext
 from auth.oauth.state import StateError
 from auth.vault.models import Authorization
 from auth.vault.models import PendingAuthorization
+from auth.vault.observations import observe
 from web.oauth.failures import FAILED_KEY
 from web.oauth.failures import committed_anyway
 from web.oauth.failures import failure_page
@@ -66,7 +67,9 @@ def login():
     except RedirectRejected as error:
         log.warning("login URI call refused: %s", error)
         return render_template("oauth/login_refused.html", reason=str(error)), 400
-    services().observed["amazon_version"] = "beta" if "version" in args else "none"
+    # Every worker's doctor reads what Amazon sent last, so it lives in the database.
+    observe(get_db(), "amazon_version", "beta" if "version" in args else "none")
+    get_db().commit()
     if ("version" in args) != settings.draft:
         # Amazon adds version=beta exactly for draft apps; a mismatch means SPAPI_APP_STATUS
         # disagrees with the app's real status, and Amazon will answer MD1000 or similar.

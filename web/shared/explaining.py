@@ -17,6 +17,7 @@ from auth.explainer.findings import Finding
 from auth.operations.deadline import effective_status
 from auth.operations.warnings import outbox_warnings
 from auth.vault.models import utcnow
+from auth.vault.observations import latest
 from web.shared.services import services
 
 
@@ -75,9 +76,10 @@ def doctor_findings() -> list:
     """The doctor's findings for this app: its settings, what Amazon last sent, the client
     secret's one deadline and the webhook outbox's warnings."""
     values = _doctor_values()
-    amazon_version = services().observed.get("amazon_version")
+    amazon_version = None
     try:
         with services().sessions() as db:
+            amazon_version = latest(db, "amazon_version")
             status, source = secret_deadline(db)
             outbox = outbox_warnings(db, bool(services().settings.webhook_url))
     except SQLAlchemyError:

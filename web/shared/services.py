@@ -62,7 +62,6 @@ class Services:
     token_cache: AccessTokenCache
     client_secrets: ClientSecretStore
     raw_settings: dict[str, str]
-    observed: dict[str, str]
     token_service: TokenService
     login_limiter: LoginLimiter
     admin_sessions: SessionStore
@@ -120,7 +119,6 @@ def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bo
         client_secrets=client_secrets,
         # The doctor reads these raw values; they never reach a page (secrets are fingerprinted).
         raw_settings={k: str(v) for k, v in values.items() if k.startswith(SETTING_PREFIXES)},
-        observed={},
         evidence=EvidenceCollector(settings.spapi_url, verify_seller_id=settings.verify_seller_id),
         role_session=RoleSession(
             settings.role_arn, external_id=settings.role_external_id, endpoint_url=settings.sts_endpoint_url

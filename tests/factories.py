@@ -8,6 +8,11 @@ from auth.vault.store import save_authorization
 from tests.helpers import REFRESH_TOKEN
 
 
+def stored_row(app, partner: str = "A1STORED", **fields) -> Authorization:
+    """Store an active authorization and return its row (detached, its columns readable)."""
+    return authorization_row(app, stored_authorization(app, partner, **fields))
+
+
 def stored_authorization(
     app,
     partner: str = "A1STORED",

@@ -2,22 +2,12 @@
 
 import json
 
-from auth.vault.store import save_authorization
+from tests.factories import stored_row
 from tests.helpers import REFRESH_TOKEN
 
 
 def store(app, spid="A1CLISELLER", region="EU", account="vendor"):
-    services = app.extensions["spapi"]
-    with services.sessions() as db:
-        return save_authorization(
-            db,
-            services.vault,
-            selling_partner_id=spid,
-            region=region,
-            account_type=account,
-            workflow="website",
-            refresh_token=REFRESH_TOKEN,
-        )
+    return stored_row(app, spid, region=region, account_type=account, refresh_token=REFRESH_TOKEN)
 
 
 def test_authorizations_lists_rows_without_tokens(app, runner):

@@ -14,6 +14,7 @@ from tests.conftest import CLIENT_SECRET
 from tests.conftest import AdminActions
 from tests.conftest import live_login
 from tests.conftest import post_form
+from tests.factories import stored_authorization
 from tests.helpers import REFRESH_TOKEN
 from tests.helpers import authorizations
 from tests.helpers import count
@@ -147,18 +148,8 @@ def test_auth_url_builder(client, admin):
 
 
 def _store(app, n, prefix="A1SELLER"):
-    services = app.extensions["spapi"]
-    with services.sessions() as db:
-        for i in range(n):
-            save_authorization(
-                db,
-                services.vault,
-                selling_partner_id=f"{prefix}{i:03d}",
-                region="NA",
-                account_type="seller",
-                workflow="website",
-                refresh_token=f"{REFRESH_TOKEN}{i}",
-            )
+    for i in range(n):
+        stored_authorization(app, f"{prefix}{i:03d}", refresh_token=f"{REFRESH_TOKEN}{i}")
 
 
 def test_authorizations_paginate_search_and_never_show_tokens(app, client, admin):

@@ -16,7 +16,6 @@ from auth.vault.models import Authorization
 from auth.vault.models import OutboxEvent
 from auth.vault.models import utcnow
 from auth.vault.outbox import record_event
-from auth.vault.store import save_authorization
 from tests.factories import stored_authorization
 from tests.helpers import REFRESH_TOKEN
 
@@ -25,19 +24,9 @@ SECRET = "webhook-secret-0123456789abcdef"
 
 
 def stored(app, partner, days_ago=0, workflow="website"):
-    services = app.extensions["spapi"]
-    with services.sessions() as db:
-        row = save_authorization(
-            db,
-            services.vault,
-            selling_partner_id=partner,
-            region="NA",
-            account_type="seller",
-            workflow=workflow,
-            refresh_token=REFRESH_TOKEN + partner,
-            now=utcnow() - timedelta(days=days_ago),
-        )
-        return row.id
+    return stored_authorization(
+        app, partner, workflow=workflow, refresh_token=REFRESH_TOKEN + partner, days_ago=days_ago
+    )
 
 
 class Receiver:

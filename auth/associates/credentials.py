@@ -12,6 +12,7 @@ from auth.associates.regions import MARKETPLACES
 from auth.associates.regions import VERSIONS
 from auth.associates.regions import marketplace
 from auth.associates.tables import AssociatesCredential
+from auth.errors import InvalidInput
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import VaultError
 from auth.vault.crypto import fingerprint
@@ -24,7 +25,7 @@ TOKEN_CHARS_RE = re.compile(r"^[\x21-\x7e]{8,256}$")
 TAG_CHARS_RE = re.compile(r"^[A-Za-z0-9._-]{1,80}$")
 
 
-class CredentialError(ValueError):
+class CredentialError(InvalidInput):
     """A field cannot be stored; ``field`` names it (as the CLI and the form call it)."""
 
     def __init__(self, field: str, message: str):

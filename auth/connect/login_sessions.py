@@ -22,6 +22,7 @@ from auth.connect.requests import SessionRequest
 from auth.connect.sessions import create_session
 from auth.connect.sessions import find_session
 from auth.connect.tables import LoginSession
+from auth.errors import AppError
 from auth.vault.crypto import TokenVault
 from auth.vault.crypto import VaultError
 from auth.vault.crypto import digest
@@ -37,7 +38,7 @@ SEAL_REGION = "LS"  # binds the sealed parameters to the login session's id
 PRUNE_EVERY = 200  # expired rows are deleted one start in this many, as states are
 
 
-class LoginSessionError(Exception):
+class LoginSessionError(AppError):
     """``kind``: unknown, expired, other_browser, not_signed_in, used, signed_in or too_many."""
 
     def __init__(self, kind: str):

@@ -8,6 +8,7 @@ from auth.config.marketplaces import ACCOUNT_TYPES
 from auth.config.marketplaces import catalog
 from auth.connect.return_urls import ReturnUrlRefused
 from auth.connect.return_urls import check_return_url
+from auth.errors import InvalidInput
 
 MAX_REF = 128
 MAX_TAGS = 20
@@ -28,7 +29,7 @@ FIELDS = {
 }
 
 
-class FieldError(ValueError):
+class FieldError(InvalidInput):
     """One field of the request is unusable; ``field`` names it."""
 
     def __init__(self, name: str, message: str):

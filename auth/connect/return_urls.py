@@ -12,12 +12,13 @@ from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
 from auth.config.checks import LOOPBACK_HOSTS
+from auth.errors import InvalidInput
 
 MAX_URL = 2048
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class ReturnUrlRefused(ValueError):
+class ReturnUrlRefused(InvalidInput):
     """The URL is not one the settings allow; the message says why, for the developer."""
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth.connect.requests import SessionRequest
+from auth.errors import NotFound
 from auth.oauth.invitations import create_invitation
 from auth.vault.models import Authorization
 from auth.vault.models import ConnectSession
@@ -29,7 +30,7 @@ CONNECT_PATH = "/connect/"
 MAX_LABEL = 120  # the invitation's label column
 
 
-class NoSuchAuthorization(LookupError):
+class NoSuchAuthorization(NotFound):
     """A re-authorization was asked for a partner and region with nothing stored."""
 
 

@@ -20,6 +20,7 @@ from auth.clients.lwa import LwaClient
 from auth.config.identifiers import SELLING_PARTNER_ID_RE
 from auth.config.marketplaces import catalog
 from auth.errors import AppError
+from auth.errors import Unavailable
 from auth.oauth.evidence import CLAIMED
 from auth.oauth.evidence import Decision
 from auth.oauth.evidence import Evidence
@@ -56,7 +57,7 @@ class CallbackError(AppError):
         self.detail = detail
 
 
-class StorageFailed(Exception):
+class StorageFailed(Unavailable):
     """LWA spent the code and handed back a token, but the database failed while storing it.
 
     Whether the commit landed is unknown here; the caller checks (``was_stored``) before

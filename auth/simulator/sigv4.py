@@ -8,6 +8,8 @@ from datetime import UTC
 from datetime import datetime
 from urllib.parse import quote
 
+from auth.errors import AppError
+
 AUTH_RE = re.compile(
     r"^AWS4-HMAC-SHA256 Credential=(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)"
     r"/aws4_request, ?SignedHeaders=(?P<signed>[a-z0-9;-]+), ?Signature=(?P<signature>[0-9a-f]{64})$"
@@ -15,7 +17,7 @@ AUTH_RE = re.compile(
 MAX_SKEW = 15 * 60
 
 
-class SignatureProblem(Exception):
+class SignatureProblem(AppError):
     """Why a request's signature is refused, as PA-API 5 names it."""
 
     def __init__(self, code: str, message: str):

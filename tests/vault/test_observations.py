@@ -16,7 +16,6 @@ def test_an_insert_that_races_another_worker_becomes_an_update(migrated_database
     sessions = make_sessions(engine)
     try:
         with sessions() as first:
-
             raced = []
 
             def other_worker_first(*_):

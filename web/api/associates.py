@@ -15,6 +15,7 @@ from auth.tokens.service import ServiceError
 from auth.vault.crypto import VaultError
 from web.api.service import token_service
 from web.shared.associates import checker
+from web.shared.errors import api_error
 from web.shared.services import get_db
 
 OPERATION = "associates"
@@ -27,50 +28,38 @@ def check(credential_id: int):
         key_id, secret = split_bearer(request.headers.get("Authorization"))
         key = token_service().authenticate(db, key_id, secret)
         if not key.allows(OPERATION):
-            return _error(
+            return api_error(
                 "forbidden", "This API key may not run Associates checks (operation associates).", 403
             )
         asin = _asin()
         row = get_credential(db, credential_id)
         if row is None:
-            return _error("not_found", f"No Associates credential {credential_id}.", 404)
+            return api_error("not_found", f"No Associates credential {credential_id}.", 404)
         report = run_check(db, checker(), row, asin)
         trail.checked(db, f"api-key:{key.id}", row, report)
         db.commit()
     except ServiceError as error:
         db.rollback()
-        return _error(error.kind, error.message, error.status, error.retry_after)
+        return api_error(error.kind, error.message, error.status, error.retry_after)
     except Wait as wait:
         db.rollback()
-        return _error("wait", str(wait), 429, wait.seconds, wait_seconds=wait.seconds)
+        return api_error("wait", str(wait), 429, wait.seconds, wait_seconds=wait.seconds)
     except VaultError:
         db.rollback()
-        return _error(
+        return api_error(
             "unreadable", f"Credential {credential_id} cannot be decrypted with the configured keys.", 409
         )
     except ValueError as error:
-        return _error("invalid_request", str(error), 400)
+        return api_error("invalid_request", str(error), 400)
     except SQLAlchemyError:
         db.rollback()
-        return _error("unavailable", "The database is unavailable; try again shortly.", 503, 5)
+        return api_error("unavailable", "The database is unavailable; try again shortly.", 503, 5)
     response = jsonify(report)
     response.headers["Cache-Control"] = "no-store"
     if report["kind"] == "unreachable":
         # Amazon did not answer: an upstream outage, with the same report as the body.
         response.status_code = 503
         response.headers["Retry-After"] = "30"
-    return response
-
-
-def _error(code: str, message: str, status: int, retry_after: int | None = None, **extra):
-    """An error in the JSON API's shape, ``{"error": {"code", "message", ...}}``."""
-    response = jsonify(error={"code": code, "message": message, **extra})
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="spapi-auth"'
-    if retry_after is not None:
-        response.headers["Retry-After"] = str(max(1, int(retry_after)))
     return response
 
 

@@ -13,6 +13,7 @@ from flask import request
 from auth.tokens.handles import parse_handle
 from auth.tokens.service import ServiceError
 from web.api.service import token_service
+from web.shared.errors import retry_after_header
 from web.shared.services import get_db
 
 
@@ -75,7 +76,7 @@ def token():
         response = jsonify(error_description=error.message, error=_lwa_kind(error))
         response.status_code = error.status
         if error.retry_after is not None:
-            response.headers["Retry-After"] = str(max(1, int(error.retry_after + 0.999)))
+            response.headers["Retry-After"] = retry_after_header(error.retry_after)
         return _no_store(response)
     return _no_store(jsonify(body))
 

@@ -12,6 +12,7 @@ from auth.tokens.handles import REGIONS
 from auth.tokens.handles import make_handle
 from auth.tokens.service import ServiceError
 from web.api.service import token_service
+from web.shared.errors import api_error
 from web.shared.services import get_db
 
 OPENAPI = Path(__file__).parent / "openapi.json"
@@ -93,7 +94,7 @@ def _answer(work):
         db.commit()
     except ServiceError as error:
         db.rollback()  # what the service recorded is committed already
-        return _error(error.kind, error.message, error.status, error.retry_after, **error.extra)
+        return api_error(error.kind, error.message, error.status, error.retry_after, **error.extra)
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -116,15 +117,3 @@ def _partner_and_region(body: dict) -> tuple[str, str]:
     if region not in REGIONS:
         raise ServiceError("invalid_request", f"region must be one of {', '.join(REGIONS)}.")
     return partner, region
-
-
-def _error(code: str, message: str, status: int, retry_after: float | None = None, **extra):
-    payload = {"code": code, "message": message, **{k: v for k, v in extra.items() if v is not None}}
-    response = jsonify(error=payload)
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="spapi-auth"'
-    if retry_after is not None:
-        response.headers["Retry-After"] = str(max(1, int(retry_after + 0.999)))
-    return response

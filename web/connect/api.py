@@ -24,6 +24,7 @@ from auth.security.api_keys import allows
 from auth.security.api_keys import authenticate
 from auth.security.api_keys import partners_of
 from auth.security.api_keys import split_bearer
+from web.shared.errors import api_error
 from web.shared.services import get_db
 from web.shared.services import services
 
@@ -164,12 +165,4 @@ def _json_body() -> dict:
 
 
 def _error(status: int, code: str, message: str, field: str | None = None):
-    payload = {"code": code, "message": message}
-    if field:
-        payload["field"] = field
-    response = jsonify(error=payload)
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="spapi-auth"'
-    return response
+    return api_error(code, message, status, field=field)

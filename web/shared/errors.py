@@ -68,7 +68,7 @@ def json_error(surface: str, status: int, message: str, code: str | None = None,
     if surface == "api":
         return {"error": {"code": code or API_CODES.get(status, _generic(status)), "message": message}}
     if surface == "lwa":
-        kind = code if code and code in _LWA_VOCABULARY else LWA_CODES.get(status, _lwa_generic(status))
+        kind = code if code and code in _LWA_VOCABULARY else LWA_CODES.get(status, _generic(status))
         return {"error": kind, "error_description": message}
     return {"error": title or API_CODES.get(status, _generic(status)), "message": message, "status": status}
 
@@ -89,8 +89,23 @@ def _generic(status: int) -> str:
     return "server_error" if status >= 500 else "invalid_request"
 
 
-def _lwa_generic(status: int) -> str:
-    return "server_error" if status >= 500 else "invalid_request"
+def api_error(code: str, message: str, status: int, retry_after: float | None = None, **extra):
+    """An error of the JSON API (``/api/v1``) in its documented shape, ``{"error": {"code",
+    "message", ...}}``, never cached; a 401 names the bearer realm, a wait says ``Retry-After``."""
+    payload = {"code": code, "message": message, **{k: v for k, v in extra.items() if v is not None}}
+    response = jsonify(error=payload)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="spapi-auth"'
+    if retry_after is not None:
+        response.headers["Retry-After"] = retry_after_header(retry_after)
+    return response
+
+
+def retry_after_header(seconds: float) -> str:
+    """Whole seconds, rounded up and at least 1: a client that waits that long waited enough."""
+    return str(max(1, int(seconds + 0.999)))
 
 
 def wants_json() -> bool:
@@ -117,7 +132,7 @@ def render_error(
     if status == 503 and retry_after is None:
         retry_after = DEFAULT_RETRY_AFTER
     if retry_after is not None and status in (429, 503):
-        response.headers["Retry-After"] = str(max(1, int(retry_after + 0.999)))
+        response.headers["Retry-After"] = retry_after_header(retry_after)
     return response
 
 

@@ -59,8 +59,11 @@ nginx:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
 	  rm -f /usr/sbin/policy-rc.d; }
 
+# pytest-xdist: one worker per core (at most 4); each starts its own PostgreSQL and Chromium.
+# TEST_WORKERS=0 runs the suite in this one process.
+TEST_WORKERS ?= auto
 test: $(STAMP) chromium postgresql nginx
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

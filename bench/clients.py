@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import pip_install  # noqa: E402
+from bench.scratch import installed  # noqa: E402
 
 LIBRARIES = {
     "python-amazon-sp-api": "python-amazon-sp-api==2.1.35",
@@ -177,9 +177,9 @@ def _client_env(libraries: Path, proxy) -> dict:
     }
 
 
-def install_libraries(target: Path) -> None:
-    """pip-install the three libraries (and their dependencies) into ``target`` only."""
-    pip_install(target, LIBRARIES.values())
+def install_libraries() -> Path:
+    """The three libraries (and their dependencies) in a scratch folder, never the project's."""
+    return installed(LIBRARIES.values())
 
 
 def run_matrix(
@@ -229,13 +229,13 @@ def main() -> int:
     from tests.conftest import live_simulator
 
     workdir = Path(tempfile.mkdtemp(prefix="spapi-bench-clients-"))
-    install_libraries(workdir / "libraries")
+    libraries = install_libraries()
     with live_simulator(workdir) as server:
         server.app.test_client().get("/simulator/")  # the simulator is created on first use
         refresh = server.app.extensions["spapi"].simulator.self_authorize(SELLING_PARTNER)
         proxy = SimulatorProxy(server.url, workdir / "proxy").start()
         try:
-            results = run_matrix(server.url, CLIENT_ID, CLIENT_SECRET, refresh, workdir / "libraries", proxy)
+            results = run_matrix(server.url, CLIENT_ID, CLIENT_SECRET, refresh, libraries, proxy)
         finally:
             proxy.close()
     print(table(results))

@@ -247,23 +247,3 @@ def ratio_rounds(
         statistics.median(targets),
         statistics.median(baselines),
     )
-
-
-def pip_install(target: Path, requirements) -> None:
-    """pip-install ``requirements`` (and their dependencies) into ``target`` only: third-party
-    clients for benchmarks and tests never enter the project's environment."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--target",
-            str(target),
-        ]
-        + list(requirements),
-        check=True,
-        stderr=subprocess.DEVNULL,
-    )

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import ServerProcess  # noqa: E402
-from bench.harness import pip_install  # noqa: E402
+from bench.scratch import installed  # noqa: E402
 
 CALLERS = 64
 LATENCY = 0.1
@@ -109,9 +109,9 @@ SETUPS = {
 }
 
 
-def install_libraries(target: Path) -> None:
-    """pip-install the two libraries (and their dependencies) into ``target`` only."""
-    pip_install(target, LIBRARIES.values())
+def install_libraries() -> Path:
+    """The two libraries (and their dependencies) in a scratch folder, never the project's."""
+    return installed(LIBRARIES.values())
 
 
 def main():
@@ -125,9 +125,7 @@ def main():
     callers = 16 if args.quick else CALLERS
     setups = {k: v for k, v in SETUPS.items() if k.startswith("spapi-auth")} if args.quick else SETUPS
     root = Path(__file__).resolve().parent.parent
-    scratch = Path(tempfile.mkdtemp(prefix="spapi-bench-libs-"))
-    if not args.quick:
-        install_libraries(scratch)
+    scratch = install_libraries() if not args.quick else Path(tempfile.mkdtemp(prefix="spapi-bench-libs-"))
     lwa = ServerProcess(slow_lwa)
     url = lwa.url + "/auth/o2/token"
     rows = []

@@ -258,11 +258,37 @@ def aws_environment(monkeypatch):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Start the benchmarks' quick modes early when their tests are selected (tests/bench)."""
-    benches = [item for item in items if item.nodeid.startswith("tests/bench/test_quick.py")]
-    if benches:
-        from tests.bench.test_quick import start_quick_benches
+    """Overlap the benchmarks' quick modes (tests/bench) with the rest of the suite.
 
-        config.quick_benches = start_quick_benches()
-        # Judged last, by when they have long finished.
-        items[:] = [item for item in items if item not in benches] + benches
+    One process (`pytest`): the light ones start right after collection and are judged last.
+    Several workers (`make test`, pytest-xdist): the benchmarks are one test, scheduled first,
+    so one worker waits on them while the others run the suite.
+    """
+    benches = [item for item in items if item.nodeid.startswith("tests/bench/test_quick.py")]
+    if not benches:
+        return
+    rest = [item for item in items if item not in benches]
+    if hasattr(config, "workerinput"):
+        items[:] = benches + rest
+        return
+    from tests.bench.test_quick import start_quick_benches
+
+    config.quick_benches = start_quick_benches()
+    items[:] = rest + benches
+
+
+_SUMMARIES: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    """Keep the summaries tests record (``record_property("summary", text)``), also from workers."""
+    if report.when == "call":
+        for name, value in report.user_properties:
+            if name == "summary":
+                _SUMMARIES.append(str(value))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the recorded summaries (the explainer's scores) at the end of every run."""
+    for text in _SUMMARIES:
+        terminalreporter.write_line(text)

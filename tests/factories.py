@@ -5,6 +5,7 @@ from datetime import timedelta
 from auth.vault.models import Authorization
 from auth.vault.models import utcnow
 from auth.vault.store import save_authorization
+from auth.vault.store import save_pending
 from tests.helpers import REFRESH_TOKEN
 
 
@@ -36,6 +37,36 @@ def stored_authorization(
             workflow=workflow,
             refresh_token=refresh_token,
             now=utcnow() - timedelta(days=days_ago),
+            **fields,
+        )
+        db.commit()
+        return row.id
+
+
+def pending_authorization(
+    app,
+    partner: str = "A1PENDING",
+    *,
+    region: str = "NA",
+    account_type: str = "seller",
+    refresh_token: str = REFRESH_TOKEN,
+    reason: str = "test",
+    **fields,
+) -> int:
+    """Keep a claimed-only token as pending (what a return with disagreeing evidence leaves)."""
+    services = app.extensions["spapi"]
+    with services.sessions() as db:
+        row = save_pending(
+            db,
+            services.vault,
+            selling_partner_id=partner,
+            region=region,
+            account_type=account_type,
+            workflow=fields.pop("workflow", "website"),
+            refresh_token=refresh_token,
+            trust=fields.pop("trust", "claimed"),
+            evidence=fields.pop("evidence", {}),
+            reason=reason,
             **fields,
         )
         db.commit()

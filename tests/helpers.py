@@ -1,5 +1,6 @@
 """Small helpers shared by tests: starting a flow, reading the database."""
 
+from html.parser import HTMLParser
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
@@ -55,3 +56,32 @@ def lwa_success(**extra) -> dict:
     }
     body.update(extra)
     return body
+
+
+class _ElementText(HTMLParser):
+    """Collects the text inside the element with one ``id`` (nested tags included)."""
+
+    def __init__(self, element_id: str):
+        super().__init__()
+        self.element_id, self.depth, self.parts, self.found = element_id, 0, [], False
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += 1
+        elif dict(attrs).get("id") == self.element_id:
+            self.depth, self.found = 1, True
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+def element_text(html: str, element_id: str) -> str | None:
+    """The text a reader sees in the element ``id=element_id`` of a page (None if absent)."""
+    parser = _ElementText(element_id)
+    parser.feed(html)
+    return " ".join("".join(parser.parts).split()) if parser.found else None

@@ -164,3 +164,26 @@ def test_no_view_writes_audit_or_outbox_rows_itself(module):
     assert "audit.record(" not in source and "record_event(" not in source, (
         f"{module} writes the audit trail or the outbox: the core function it calls does that"
     )
+
+
+MAX_MODULE_LINES = 260
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_module_outgrows_one_concept(module):
+    lines = MODULES[module].read_text().count("\n")
+    assert lines <= MAX_MODULE_LINES, f"{module} has {lines} lines: split it by concept"
+
+
+def test_every_core_commit_says_why_it_is_there():
+    # The rule (docs/architecture.md): the caller commits; a core function commits only where
+    # other workers or the next request must see the change at once, and says why.
+    unexplained = []
+    for name, path in MODULES.items():
+        if not name.startswith("auth"):
+            continue
+        lines = path.read_text().splitlines()
+        for number, line in enumerate(lines, 1):
+            if ".commit()" in line and "commit point" not in line and "commit point" not in lines[number - 2]:
+                unexplained.append(f"{path.relative_to(ROOT)}:{number}")
+    assert unexplained == [], f"commits without a '# commit point: why' comment: {unexplained}"

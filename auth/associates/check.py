@@ -66,7 +66,7 @@ def run_check(db: Session, checker: Checker, row: AssociatesCredential, asin: st
         row.last_result = report["result"]
         report["credential"] = describe(row)  # with this check's time and result
         row.last_report = json.dumps(report)
-        db.commit()
+        db.commit()  # commit point: the check's result is what the console shows next
         return report
     finally:
         throttle.release(db, row.id, started)
@@ -136,7 +136,7 @@ def _steps(db: Session, checker: Checker, row: AssociatesCredential, secrets, as
         # A cached token Amazon no longer takes (revoked, credential replaced): the next check
         # asks for a new one instead of failing with it for the rest of its hour.
         row.token_sealed, row.token_expires_at = None, None
-        db.commit()
+        db.commit()  # commit point: a refused token is never offered again
     return _call_report(row, steps, response, record, asin)
 
 

@@ -105,7 +105,7 @@ def add_credential(
     db.add(row)
     db.flush()  # the row's ID is part of what is sealed
     row.sealed = vault.seal(_owner(row.id), api, json.dumps({"id": key_id, "secret": secret}))
-    db.commit()
+    db.commit()  # commit point: the secret is sealed and kept, never asked for twice
     return row
 
 
@@ -134,7 +134,7 @@ def delete_credential(db: Session, credential_id: int) -> bool:
     if row is None:
         return False
     db.delete(row)
-    db.commit()
+    db.commit()  # commit point: a deleted credential is gone for every worker
     return True
 
 
@@ -166,5 +166,5 @@ def rotate_credentials(db: Session, vault: TokenVault) -> tuple[int, list[int]]:
         except VaultError:
             unreadable.append(row.id)
         row.token_sealed, row.token_expires_at = None, None
-    db.commit()
+    db.commit()  # commit point: rotate-keys, in a session of its own
     return rotated, unreadable

@@ -47,7 +47,7 @@ def claim(db: Session, credential_id: int, cooldown: float, now: float | None = 
         .values(busy_until=now + HOLD, check_started_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.commit()
+    db.commit()  # commit point: a throttle's claim that other workers must see at once
     if taken == 1:
         return now
     row = db.get(table, credential_id)
@@ -70,7 +70,7 @@ def release(db: Session, credential_id: int, started: float) -> None:
         .values(busy_until=None)
         .execution_options(synchronize_session=False)
     )
-    db.commit()
+    db.commit()  # commit point: a throttle's release that other workers must see at once
 
 
 def reserve_call(db: Session, credential_id: int, sleep=time.sleep) -> float:
@@ -93,7 +93,7 @@ def reserve_call(db: Session, credential_id: int, sleep=time.sleep) -> float:
             .values(next_call_at=slot + INTERVAL)
             .execution_options(synchronize_session=False)
         ).rowcount
-        db.commit()
+        db.commit()  # commit point: a throttle's slot that other workers must see at once
         if moved == 1:
             if slot > now:
                 sleep(slot - now)
@@ -112,4 +112,4 @@ def after_call(db: Session, credential_id: int) -> None:
         .values(next_call_at=earliest)
         .execution_options(synchronize_session=False)
     )
-    db.commit()
+    db.commit()  # commit point: a throttle's cool-down that other workers must see at once

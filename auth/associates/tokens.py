@@ -82,7 +82,7 @@ def fetch_token(
             row.token_sealed = vault.seal(_owner(row), row.api, token)
             row.token_expires_at = time.time() + lifetime
             row.token_auth_form = form
-            db.commit()
+            db.commit()  # commit point: an hour's token, shared with every worker at once
             result.token, result.auth_form = token, form
             return result
         result.response = response

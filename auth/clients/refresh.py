@@ -30,9 +30,9 @@ def refresh_stored(
             cache.forget(refresh_token)
         elif error.retryable:
             health.record_failing(db, row, error.kind)
-        db.commit()
+        db.commit()  # commit point: a revocation must hold whatever happens next
         raise
     row.last_refresh_result = "ok"
     health.record_ok(db, row)
-    db.commit()
+    db.commit()  # commit point: a refresh LWA answered is recorded whatever happens next
     return token

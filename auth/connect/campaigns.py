@@ -87,7 +87,7 @@ def start_campaign(
                 new.session.expires_at,
             )
         )
-    db.commit()
+    db.commit()  # commit point: every link of a campaign is shown once, all or none
     return campaign.id, made
 
 

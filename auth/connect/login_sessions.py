@@ -106,7 +106,7 @@ def start(
             address_hash=address_hash,
         )
     )
-    db.commit()
+    db.commit()  # commit point: the browser leaves for the sign-in page with this ID
     return session_id
 
 
@@ -158,7 +158,7 @@ def sign_in(db: Session, session_id: str, request: SessionRequest, key_id: str, 
     if claimed.rowcount != 1:
         db.rollback()
         raise LoginSessionError("signed_in")
-    db.commit()
+    db.commit()  # commit point: a login session names one customer, once
     return made.session.id
 
 
@@ -186,7 +186,7 @@ def take(
         .where(LoginSession.id == row.id, LoginSession.used_at.is_(None), LoginSession.expires_at > now)
         .values(used_at=now)
     )
-    db.commit()
+    db.commit()  # commit point: a login session continues to Amazon once
     if used.rowcount != 1:
         raise LoginSessionError("used")
     try:

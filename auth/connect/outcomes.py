@@ -71,7 +71,7 @@ def settle(db: Session, session_id: str, attempt: Ending) -> Ending:
                 region=found.region,
             )
         )
-        db.commit()
+        db.commit()  # commit point: the outcome is what the developer's backend reads next
         return Ending(outcome)
     if row.outcome is not None:
         return Ending(row.outcome)
@@ -80,7 +80,7 @@ def settle(db: Session, session_id: str, attempt: Ending) -> Ending:
         db.execute(
             update(ConnectSession).where(ConnectSession.id == row.id).values(last_error=json.dumps(error))
         )
-        db.commit()
+        db.commit()  # commit point: the failure is what the developer's backend reads next
     return attempt
 
 

@@ -100,7 +100,7 @@ def create_session(
     )
     db.add(row)
     if commit:
-        db.commit()
+        db.commit()  # commit point: the link is returned once, so the session must exist
     return NewSession(row, made.token)
 
 

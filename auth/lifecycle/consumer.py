@@ -92,7 +92,7 @@ def _record_unreadable(db, message) -> Handled:
         )
     )
     try:
-        db.commit()
+        db.commit()  # commit point: a notification handled once, by whichever consumer
     except IntegrityError:
         db.rollback()
         return Handled(key, None, "duplicate")

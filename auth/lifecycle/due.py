@@ -59,5 +59,5 @@ def announce(db: Session, due: list[Due]) -> int:
             continue
         record_event(db, "authorization.due_soon", **data)
         added += 1
-    db.commit()
+    db.commit()  # commit point: a reminder is written once, by whichever worker
     return added

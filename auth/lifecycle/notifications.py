@@ -215,7 +215,7 @@ def _note(db: Session, notification_id, kind, client_id, outcome, detail) -> Han
         )
     )
     try:
-        db.commit()
+        db.commit()  # commit point: a notification handled once, with its effects
     except IntegrityError:  # a concurrent consumer handled the same notification
         db.rollback()
         return Handled(notification_id, kind, "duplicate")

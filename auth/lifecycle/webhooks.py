@@ -96,19 +96,19 @@ def deliver_due(
         if error is None:
             event.status, event.delivered_at, event.last_error = "delivered", now, None
             delivered += 1
-            db.commit()
+            db.commit()  # commit point: a delivery attempt is recorded at once
             continue
         event.last_error = error[:300]
         if event.attempts >= MAX_ATTEMPTS:
             event.status = "dead"  # visible in the console; the next events go on
             dead += 1
-            db.commit()
+            db.commit()  # commit point: a delivery attempt is recorded at once
             continue
         event.next_attempt_at = now + timedelta(
             seconds=min(MAX_DELAY, base_delay * 2 ** (event.attempts - 1))
         )
         failed += 1
-        db.commit()
+        db.commit()  # commit point: a delivery attempt is recorded at once
         break  # in order: nothing after it goes before it
     return Delivery(delivered, failed, dead)
 
@@ -119,7 +119,7 @@ def retry_dead(db: Session, event_id: int) -> bool:
     if event is None or event.status != "dead":
         return False
     event.status, event.attempts, event.next_attempt_at = "pending", 0, utcnow()
-    db.commit()
+    db.commit()  # commit point: a retried event is picked up by any worker
     return True
 
 

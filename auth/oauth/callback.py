@@ -188,7 +188,7 @@ def _spend_code(db: Session, code: str) -> None:
     """Record the code as used; a second arrival of the same code is a replay."""
     db.add(UsedCode(code_hash=digest(code), seen_at=utcnow()))
     try:
-        db.commit()
+        db.commit()  # commit point: a code is recorded as spent before it goes to LWA
     except IntegrityError:
         db.rollback()
         raise CallbackError("code_replayed") from None

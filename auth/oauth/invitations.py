@@ -79,7 +79,7 @@ def create_invitation(
         days=days if lifetime is None else round(lifetime.total_seconds() / 86400, 3),
     )
     if commit:
-        db.commit()
+        db.commit()  # commit point: the link is shown once, so the invitation must exist
     return NewInvitation(invitation, token)
 
 
@@ -106,7 +106,7 @@ def open_invitation(db: Session, token: str, browser_id: str, now: datetime | No
             .where(Invitation.id == invitation.id, Invitation.browser_hash.is_(None))
             .values(browser_hash=browser_hash, opened_at=now)
         )
-        db.commit()
+        db.commit()  # commit point: the first browser claims the link for every worker
         db.refresh(invitation)
     if not secrets.compare_digest(invitation.browser_hash, browser_hash):
         raise InvitationError("other_browser")
@@ -122,7 +122,7 @@ def claim_invitation(
         .where(Invitation.id == invitation_id, Invitation.completed_at.is_(None))
         .values(completed_at=now or utcnow(), selling_partner_id=selling_partner_id)
     )
-    db.commit()
+    db.commit()  # commit point: a used link stays used whatever happens next
     return result.rowcount == 1
 
 

@@ -166,7 +166,7 @@ def consume_state(
         )
         .values(consumed_at=now)
     )
-    db.commit()
+    db.commit()  # commit point: a state is spent before its code goes to LWA
     row = db.scalars(select(OAuthState).where(OAuthState.state_hash == state_hash)).one_or_none()
     if result.rowcount == 1 and row is not None:
         return FlowContext(

@@ -64,7 +64,7 @@ def reserve(db: Session, key_id: str, window: int, rate: int) -> int:
             continue
         left = rate - reserved
         if left <= 0:
-            db.commit()
+            db.commit()  # commit point: end the read of a spent window
             return 0
         block = max(1, min(MAX_BLOCK, left // 8))
         taken = db.execute(
@@ -73,7 +73,7 @@ def reserve(db: Session, key_id: str, window: int, rate: int) -> int:
             .values(reserved=reserved + block)
             .execution_options(synchronize_session=False)
         ).rowcount
-        db.commit()
+        db.commit()  # commit point: a reservation other workers must see at once
         if taken == 1:
             return block
     return 0

@@ -111,7 +111,7 @@ class UsageBook:
                 last[use.key_id] = max(last.get(use.key_id, use.at), use.at)
             for key_id, at in last.items():
                 db.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=at))
-            db.commit()
+            db.commit()  # commit point: the writer thread's own session
         except Exception:
             db.rollback()
             with self._lock:  # nothing is lost: the uses wait for the next flush

@@ -62,7 +62,7 @@ class ClientSecretStore:
                     # A restart with a working LWA_CLIENT_SECRET always recovers: the setting is
                     # the administrator's word, whatever a notification expired it for.
                     known.expires_at = None
-                    db.commit()
+                    db.commit()  # commit point: start-up, in a session of its own
                 return
             others = db.scalars(select(ClientSecret).where(ClientSecret.client_id == self.client_id)).all()
             for other in others:
@@ -70,7 +70,7 @@ class ClientSecretStore:
                     other.expires_at = now + MANUAL_OVERLAP
             db.add(self._row(secret, now, source="setting"))
             try:
-                db.commit()
+                db.commit()  # commit point: start-up, in a session of its own; a racing worker wins
             except IntegrityError:
                 db.rollback()  # another worker seeded it at the same moment
 

@@ -89,5 +89,5 @@ def reject(db: Session, pending_id: int, actor: str) -> PendingAuthorization:
         pending=f"p{pending_id}",
         token_fingerprint=row.fingerprint,
     )
-    db.commit()
+    db.commit()  # commit point: the token goes with its audit row and event, whoever rejects
     return row

@@ -50,4 +50,4 @@ def _rotate_table(db: Session, vault: TokenVault, model) -> tuple[int, list[tupl
             except VaultError:
                 # Logged by id only: never the ciphertext. The row needs re-authorization.
                 unreadable.append((row.selling_partner_id, row.region))
-        db.commit()
+        db.commit()  # commit point: each re-sealed batch holds if a later batch fails

@@ -6,6 +6,7 @@ workers never race to create tables.
 """
 
 import fcntl
+import functools
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,9 +41,16 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    # Read once per process: the migration files do not change under a running process, and
+    # reading them costs more than the check itself.
+    return ScriptDirectory.from_config(_config())
+
+
 def head_revision() -> str:
     """The newest revision this code knows."""
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    return _scripts().get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -54,7 +62,7 @@ def current_revision(engine: Engine) -> str | None:
 def pending_revisions(engine: Engine) -> list[str]:
     """Revisions the database still lacks, oldest first (empty when up to date)."""
     current = current_revision(engine)
-    script = ScriptDirectory.from_config(_config())
+    script = _scripts()
     pending = [r.revision for r in script.iterate_revisions(script.get_current_head(), current)]
     return list(reversed(pending))
 
@@ -78,6 +86,8 @@ def upgrade(engine: Engine, lock_path: str | None = None) -> tuple[str | None, s
             # nothing left to do.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
         before = MigrationContext.configure(connection).get_current_revision()
+        if before == head_revision():
+            return before, before  # nothing to apply: the common case at every start-up
         if before is None and inspect(connection).has_table("authorizations"):
             command.stamp(_config(connection), BASELINE)
             before = BASELINE

@@ -119,7 +119,7 @@ def upsert_active(
             **customers.of_row(row),
         )
         try:
-            db.commit()
+            db.commit()  # commit point: a token LWA gave is stored with its audit row and event
             return row
         except IntegrityError:
             # Another request inserted the same partner and region first: update that row.
@@ -194,7 +194,7 @@ def save_pending(
         token_fingerprint=row.fingerprint,
         **customers.of_row(row),
     )
-    db.commit()
+    db.commit()  # commit point: a token LWA gave is kept with its audit row and event
     return row
 
 

@@ -42,10 +42,10 @@ def save_workspace(db: Session, vault: TokenVault, session_secret: str, workspac
         db.add(ConsoleWorkspace(session_hash=key, sealed=sealed, updated_at=utcnow()))
     else:
         row.sealed, row.updated_at = sealed, utcnow()
-    db.commit()
+    db.commit()  # commit point: the workspace is read by the session's next request
 
 
 def drop_workspace(db: Session, session_secret: str) -> None:
     """Forget the session's workspace (on log-out)."""
     db.execute(delete(ConsoleWorkspace).where(ConsoleWorkspace.session_hash == digest(session_secret)))
-    db.commit()
+    db.commit()  # commit point: a logged-out workspace is gone at once

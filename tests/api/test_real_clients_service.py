@@ -7,34 +7,24 @@ import pytest
 from auth.security.api_keys import create_key
 from auth.simulator.proxy import SimulatorProxy
 from auth.tokens.handles import make_handle
-from auth.vault.store import save_authorization
 from bench.clients import install_libraries
 from bench.clients import run_service_matrix
+from tests.factories import stored_authorization
 
 PARTNER = "A1SERVICECLIENT"
 
 
 @pytest.fixture(scope="module")
-def libraries(tmp_path_factory):
-    target = tmp_path_factory.mktemp("client-libraries")
-    install_libraries(target)
-    return target
+def libraries():
+    """The real clients, installed once into a scratch folder the benches share."""
+    return install_libraries()
 
 
 def test_real_clients_through_the_token_service(simulator, tmp_path, libraries):
     simulator.app.test_client().get("/simulator/")
     refresh = simulator.app.extensions["spapi"].simulator.self_authorize(PARTNER)
-    services = simulator.app.extensions["spapi"]
-    with services.sessions() as db:
-        save_authorization(
-            db,
-            services.vault,
-            selling_partner_id=PARTNER,
-            region="NA",
-            account_type="seller",
-            workflow="self",
-            refresh_token=refresh,
-        )
+    stored_authorization(simulator.app, PARTNER, workflow="self", refresh_token=refresh)
+    with simulator.app.extensions["spapi"].sessions() as db:
         key = create_key(db, "real clients")
     proxy = SimulatorProxy(simulator.url, tmp_path / "proxy").start()
     try:

@@ -13,8 +13,8 @@ from auth.security.api_keys import create_key
 from auth.vault.models import ApiKey
 from auth.vault.models import AuditEvent
 from auth.vault.models import utcnow
-from auth.vault.store import save_authorization
-from auth.vault.store import save_pending
+from tests.factories import pending_authorization
+from tests.factories import stored_authorization
 from tests.helpers import REFRESH_TOKEN
 from tests.helpers import SELLING_PARTNER_ID
 
@@ -27,32 +27,11 @@ LWA_BODY = {"access_token": "Atza|from-lwa-0123456789", "token_type": "bearer", 
 @pytest.fixture
 def stored(app):
     """Two stored authorizations (ours in NA, another partner's in EU) and a pending one."""
-    services = app.extensions["spapi"]
-    with services.sessions() as db:
-        for partner, region in ((SELLING_PARTNER_ID, "NA"), (OTHER_PARTNER, "EU")):
-            save_authorization(
-                db,
-                services.vault,
-                selling_partner_id=partner,
-                region=region,
-                account_type="seller",
-                workflow="self",
-                refresh_token=REFRESH_TOKEN + partner,
-            )
-        save_pending(
-            db,
-            services.vault,
-            selling_partner_id="A3PENDINGONLY",
-            region="FE",
-            account_type="seller",
-            workflow="website",
-            refresh_token=REFRESH_TOKEN + "pending",
-            trust="claimed",
-            evidence={},
-            customer_label=None,
-            invitation_id=None,
-            reason="test",
+    for partner, region in ((SELLING_PARTNER_ID, "NA"), (OTHER_PARTNER, "EU")):
+        stored_authorization(
+            app, partner, region=region, workflow="self", refresh_token=REFRESH_TOKEN + partner
         )
+    pending_authorization(app, "A3PENDINGONLY", region="FE", refresh_token=REFRESH_TOKEN + "pending")
 
 
 def new_key(app, **options):

@@ -11,6 +11,7 @@ from tests.conftest import ADMIN_PASSWORD
 from tests.conftest import live_login
 from tests.conftest import live_simulator
 from tests.conftest import post_form
+from tests.helpers import element_text
 from tests.live import text_of
 
 
@@ -48,7 +49,7 @@ def test_each_rehearsal_through_the_console(associates_server, name):
         f"{associates_server.url}/console/associates",
     )
     assert page.status_code == 200
-    summary = text_of(re.search(r'id="associates-summary">(.*?)</p>', page.text, re.S).group(1))
+    summary = element_text(page.text, "associates-summary")
     assert summary.startswith(result_)
     if step:
         assert f"FAIL at the {step} step: {code}" in summary

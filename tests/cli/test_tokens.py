@@ -10,6 +10,7 @@ from app import create_app
 from auth.security.passwords import verify_password
 from auth.vault.store import save_authorization
 from tests.conftest import base_config
+from tests.factories import stored_authorization
 from tests.helpers import REFRESH_TOKEN
 from tests.helpers import authorizations
 
@@ -64,17 +65,7 @@ def test_exchange_refresh_and_test(simulator, sim_runner):
 def test_refresh_of_a_revoked_token_marks_it(simulator, sim_runner):
     runner, amazon = sim_runner
     token = amazon.self_authorize("A1CLIREVOKED1")
-    services = simulator.app.extensions["spapi"]
-    with services.sessions() as db:
-        save_authorization(
-            db,
-            services.vault,
-            selling_partner_id="A1CLIREVOKED1",
-            region="NA",
-            account_type="seller",
-            workflow="self",
-            refresh_token=token,
-        )
+    stored_authorization(simulator.app, "A1CLIREVOKED1", workflow="self", refresh_token=token)
     amazon.revoke(token)
     exit_code, data = invoke_json(
         runner, "refresh", "--selling-partner-id", "A1CLIREVOKED1", "--region", "NA"
@@ -113,7 +104,8 @@ def test_rotate_keys_makes_old_rows_readable_with_the_new_key_alone(tmp_path, lw
     first = create_app(base_config(tmp_path, LWA_TOKEN_URL=lwa_url, TOKEN_ENCRYPTION_KEYS=old_key))
     services = first.extensions["spapi"]
     with services.sessions() as db:
-        for i in range(450):  # more than two batches
+        # One transaction for 450 rows (the factory commits each), more than two batches.
+        for i in range(450):
             save_authorization(
                 db,
                 services.vault,
@@ -140,17 +132,7 @@ def test_rotate_keys_makes_old_rows_readable_with_the_new_key_alone(tmp_path, lw
 
 def test_rotate_keys_reports_unreadable_rows(tmp_path, lwa_url):
     first = create_app(base_config(tmp_path, LWA_TOKEN_URL=lwa_url))
-    services = first.extensions["spapi"]
-    with services.sessions() as db:
-        save_authorization(
-            db,
-            services.vault,
-            selling_partner_id="A1LOST",
-            region="NA",
-            account_type="seller",
-            workflow="self",
-            refresh_token=REFRESH_TOKEN,
-        )
+    stored_authorization(first, "A1LOST", workflow="self")
     other = create_app(
         base_config(tmp_path, LWA_TOKEN_URL=lwa_url, TOKEN_ENCRYPTION_KEYS=Fernet.generate_key().decode())
     )

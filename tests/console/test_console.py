@@ -8,7 +8,6 @@ import requests
 from werkzeug.routing import IntegerConverter
 
 from auth.vault.models import Authorization
-from auth.vault.store import save_authorization
 from tests.conftest import ADMIN_PASSWORD
 from tests.conftest import CLIENT_SECRET
 from tests.conftest import AdminActions
@@ -18,6 +17,7 @@ from tests.factories import stored_authorization
 from tests.helpers import REFRESH_TOKEN
 from tests.helpers import authorizations
 from tests.helpers import count
+from tests.helpers import element_text
 
 PUBLIC_BLUEPRINTS = {"oauth", "explainer", "simulator", "api", "connect", "connect_api", "operations"}
 PUBLIC_ENDPOINTS = {"static", "console.login", "favicon"}  # favicon: a redirect to a static file
@@ -135,14 +135,14 @@ def test_dashboard_shows_configuration_and_doctor_without_secrets(client, admin)
 def test_auth_url_builder(client, admin):
     admin.login()
     page = client.get("/console/auth-url?marketplace=DE&account=vendor&status=draft").get_data(as_text=True)
-    uri = re.search(r'<pre id="uri">([^<]+)</pre>', page).group(1).replace("&amp;", "&")
+    uri = element_text(page, "uri")
     assert uri.startswith("https://vendorcentral.amazon.de/apps/authorize/consent?application_id=")
     assert uri.endswith("&version=beta")
     published = client.get(
         "/console/auth-url?marketplace=JP&status=published&redirect_uri=https://x.example/cb"
     )
     text = published.get_data(as_text=True)
-    assert "version=beta" not in re.search(r'<pre id="uri">([^<]+)</pre>', text).group(1)
+    assert "version=beta" not in element_text(text, "uri")
     assert "MD5101" in text  # the finding: not our Redirect URI
     assert client.get("/console/auth-url?marketplace=IE&account=vendor").status_code == 200
 
@@ -207,7 +207,7 @@ def test_self_test_with_a_pasted_token_shows_both_steps_and_no_secret(simulator,
     html = page.text
     assert page.status_code == 200
     assert 'id="step-1"' in html and "fetched from LWA" in html and "grant_type=refresh_token" in html
-    assert '<dd id="call-status">200</dd>' in html and "marketplaceParticipations" in html
+    assert element_text(html, "call-status") == "200" and "marketplaceParticipations" in html
     assert refresh_token not in html and not TOKEN_SHAPE.search(html)
     assert "client_secret=[sha256:" in html
     [row] = authorizations(simulator.app)
@@ -239,26 +239,18 @@ def test_self_test_vendor_and_sandbox(simulator):
         environment="sandbox",
     )
     assert "/simulator/sandbox.sellingpartnerapi-fe.amazon.com/vendor/orders/v1/purchaseOrders" in page.text
-    assert '<dd id="call-status">200</dd>' in page.text
+    assert element_text(page.text, "call-status") == "200"
 
 
 def test_revoked_stored_authorization_is_marked_for_reauthorization(simulator):
     refresh_token = _simulated_refresh_token(simulator)
-    services = simulator.app.extensions["spapi"]
-    with services.sessions() as db:
-        row = save_authorization(
-            db,
-            services.vault,
-            selling_partner_id="A1REVOKED0001",
-            region="NA",
-            account_type="seller",
-            workflow="self",
-            refresh_token=refresh_token,
-        )
+    row_id = stored_authorization(
+        simulator.app, "A1REVOKED0001", workflow="self", refresh_token=refresh_token
+    )
     simulator.app.extensions["spapi"].simulator.revoke(refresh_token)
     browser = live_login(simulator)
     page = _post(
-        browser, simulator, f"/console/authorizations/{row.id}/test", form_page="/console/authorizations"
+        browser, simulator, f"/console/authorizations/{row_id}/test", form_page="/console/authorizations"
     )
     assert "invalid_grant" in page.text and "re-authorize" in page.text.lower()
     [stored] = authorizations(simulator.app)

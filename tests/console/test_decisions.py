@@ -14,6 +14,7 @@ from tests.conftest import live_login
 from tests.conftest import live_simulator
 from tests.conftest import post_form
 from tests.helpers import authorizations
+from tests.helpers import element_text
 from tests.oauth.test_takeover import ATTACKER
 from tests.oauth.test_takeover import VICTIM
 from tests.oauth.test_takeover import authorize
@@ -105,7 +106,7 @@ def test_console_audit_and_invitations_pages(server):
         browser, f"{server.url}/console/invitations", label="Beta Shop", days="3", account="seller"
     )
     assert created.status_code == 201
-    url = re.search(r'id="invitation-url">([^<]+)<', created.text).group(1)
+    url = element_text(created.text, "invitation-url")
     assert url.startswith(f"{server.url}/invite/")
     listing = browser.get(f"{server.url}/console/invitations", timeout=10)
     assert "Beta Shop" in listing.text and url not in listing.text

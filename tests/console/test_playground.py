@@ -11,6 +11,7 @@ import pytest
 
 from auth.simulator.rehearsals import REHEARSALS
 from tests.conftest import ADMIN_PASSWORD
+from tests.factories import stored_authorization
 from tests.helpers import authorizations
 
 pytestmark = pytest.mark.browser
@@ -29,22 +30,9 @@ def login(page, server):
 
 def stored_seller(server, partner="A1PLAYGROUND01"):
     """A stored authorization of a simulated seller; returns its row ID."""
-    from auth.vault.store import save_authorization
-
     server.app.test_client().get("/simulator/")
     refresh = server.app.extensions["spapi"].simulator.self_authorize(partner)
-    services = server.app.extensions["spapi"]
-    with services.sessions() as db:
-        row = save_authorization(
-            db,
-            services.vault,
-            selling_partner_id=partner,
-            region="NA",
-            account_type="seller",
-            workflow="self",
-            refresh_token=refresh,
-        )
-        return row.id
+    return stored_authorization(server.app, partner, workflow="self", refresh_token=refresh)
 
 
 def step_one(page, row_id, force=False):

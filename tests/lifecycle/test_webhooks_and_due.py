@@ -16,6 +16,7 @@ from auth.vault.models import Authorization
 from auth.vault.models import OutboxEvent
 from auth.vault.models import utcnow
 from auth.vault.outbox import record_event
+from tests.factories import pending_authorization
 from tests.factories import stored_authorization
 from tests.helpers import REFRESH_TOKEN
 
@@ -161,25 +162,9 @@ def test_the_dashboard_offers_a_reauthorization_link_for_what_is_due(app, client
 def test_pending_approved_rejected_and_revoked_write_their_events(app, runner, httpserver):
     from auth.clients.lwa import LwaError
     from auth.clients.refresh import refresh_stored
-    from auth.vault.store import save_pending
 
     services = app.extensions["spapi"]
-    with services.sessions() as db:
-        ids = [
-            save_pending(
-                db,
-                services.vault,
-                selling_partner_id=p,
-                region="NA",
-                account_type="seller",
-                workflow="website",
-                refresh_token=REFRESH_TOKEN + p,
-                trust="claimed",
-                evidence={},
-                reason="test",
-            ).id
-            for p in ("A1APPROVE", "A2REJECT")
-        ]
+    ids = [pending_authorization(app, p, refresh_token=REFRESH_TOKEN + p) for p in ("A1APPROVE", "A2REJECT")]
     assert runner.invoke(args=["spapi", "approve", f"p{ids[0]}"]).exit_code == 0
     assert runner.invoke(args=["spapi", "reject", f"p{ids[1]}"]).exit_code == 0
     httpserver.expect_request("/auth/o2/token").respond_with_json(
@@ -221,24 +206,18 @@ def test_event_payloads_say_exactly_what_changed(app, runner, httpserver):
     from auth.clients.lwa import LwaError
     from auth.clients.refresh import refresh_stored
     from auth.vault.crypto import fingerprint
-    from auth.vault.store import save_pending
 
     services = app.extensions["spapi"]
     stored(app, "A1PAYLOAD")
     stored(app, "A1PAYLOAD")  # a second token for the same partner replaces the first
-    with services.sessions() as db:
-        save_pending(
-            db,
-            services.vault,
-            selling_partner_id="A2PAYLOAD",
-            region="EU",
-            account_type="vendor",
-            workflow="website",
-            refresh_token=REFRESH_TOKEN + "pending",
-            trust="claimed",
-            evidence={},
-            reason="evidence disagrees",
-        )
+    pending_authorization(
+        app,
+        "A2PAYLOAD",
+        region="EU",
+        account_type="vendor",
+        refresh_token=REFRESH_TOKEN + "pending",
+        reason="evidence disagrees",
+    )
     httpserver.expect_request("/auth/o2/token").respond_with_json({"error": "invalid_grant"}, status=400)
     with services.sessions() as db:
         row = db.scalars(select(Authorization).where(Authorization.selling_partner_id == "A1PAYLOAD")).one()

@@ -8,27 +8,17 @@ from sqlalchemy import select
 from auth.security.api_keys import create_key
 from auth.vault.models import Authorization
 from auth.vault.models import OutboxEvent
-from auth.vault.store import save_authorization
+from tests.factories import stored_authorization
 
 
 def authorize(app, partners, region="NA") -> None:
     """Each partner presses the simulated "Authorize app" and the token is stored."""
     from web.simulator.instance import amazon
 
-    services = app.extensions["spapi"]
     with app.app_context():
         tokens = {partner: amazon().self_authorize(partner) for partner in partners}
-    with services.sessions() as db:
-        for partner, token in tokens.items():
-            save_authorization(
-                db,
-                services.vault,
-                selling_partner_id=partner,
-                region=region,
-                account_type="seller",
-                workflow="self",
-                refresh_token=token,
-            )
+    for partner, token in tokens.items():
+        stored_authorization(app, partner, region=region, workflow="self", refresh_token=token)
 
 
 def rows(app) -> dict[str, Authorization]:

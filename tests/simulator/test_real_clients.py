@@ -17,10 +17,9 @@ from tests.conftest import CLIENT_SECRET
 
 
 @pytest.fixture(scope="module")
-def libraries(tmp_path_factory):
-    target = tmp_path_factory.mktemp("client-libraries")
-    install_libraries(target)
-    return target
+def libraries():
+    """The real clients, installed once into a scratch folder the benches share."""
+    return install_libraries()
 
 
 @pytest.fixture

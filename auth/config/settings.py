@@ -74,6 +74,9 @@ class Settings:
     trust_proxy_hops: int = 0
     # Authorizations one client address may start in a minute (0: no limit).
     states_per_minute: int = 30
+    # Seconds a request waits for a free database connection before its 503: below gunicorn's
+    # 30 s worker timeout, so an exhausted pool answers instead of getting the worker killed.
+    db_pool_timeout: int = 10
     # The SQS queue Amazon sends Application Management notifications to (new client secrets).
     rotation_queue_url: str | None = None
     # Rotate the client secret when an expiry notice leaves fewer than this many days (0: never).
@@ -219,7 +222,10 @@ def load_settings(values: Mapping[str, str], *, dev_defaults: Mapping[str, str] 
         spapi_api_url=check_url("SPAPI_API_URL", api_url) if api_url else None,
         trust_proxy_hops=check_proxy_hops(values.get("TRUST_PROXY_HOPS")),
         states_per_minute=check_count("SPAPI_STATES_PER_MINUTE", values.get("SPAPI_STATES_PER_MINUTE"), 30),
+        db_pool_timeout=check_count("SPAPI_DB_POOL_TIMEOUT", values.get("SPAPI_DB_POOL_TIMEOUT"), 10),
     )
+    if not 1 <= settings.db_pool_timeout <= 25:
+        raise ConfigError("SPAPI_DB_POOL_TIMEOUT", "must be 1 to 25 seconds (gunicorn's timeout is 30)")
     settings = replace(
         settings,
         **read_lifecycle(values),

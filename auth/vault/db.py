@@ -24,8 +24,9 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``, tuned for SQLite when it is one."""
+def make_engine(url: str, pool_timeout: float = 10) -> Engine:
+    """Create an engine for ``url``, tuned for SQLite when it is one; a request waits at most
+    ``pool_timeout`` seconds for a free connection (then the outage handler's 503)."""
     if url.startswith("sqlite"):
         in_memory = url in {"sqlite://", "sqlite:///:memory:"}
         if not in_memory:
@@ -33,11 +34,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 15},
-            poolclass=StaticPool if in_memory else None,
+            **({"poolclass": StaticPool} if in_memory else {"pool_timeout": pool_timeout}),
         )
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_timeout=pool_timeout)
 
 
 def _create_private(path: str | None) -> None:

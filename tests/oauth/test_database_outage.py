@@ -6,12 +6,14 @@ was down is told to start again; and what was committed decides the page."""
 import logging
 import sqlite3
 import threading
+import time
 from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 from werkzeug import Response
 
+from auth.oauth.tables import OAuthState
 from auth.security.api_keys import create_key
 from auth.vault.models import Authorization
 from tests.helpers import SELLING_PARTNER_ID
@@ -72,6 +74,42 @@ def test_every_surface_answers_503_with_retry_after_while_postgresql_is_down(app
     assert lwa.status_code == 503 and lwa.get_json()["error"] == "temporarily_unavailable"
     outage.end()
     assert client.get("/authorize?marketplace=US").status_code == 302  # back at once
+
+
+def test_an_exhausted_connection_pool_answers_503_in_time_and_recovers(
+    tmp_path, lwa_url, spapi_stub, migrated_database_url
+):
+    from app import create_app
+    from tests.conftest import base_config
+
+    app = create_app(
+        base_config(
+            tmp_path,
+            LWA_TOKEN_URL=lwa_url,
+            SPAPI_API_URL=spapi_stub.url_for(""),
+            DATABASE_URL=migrated_database_url,
+            SPAPI_DB_POOL_TIMEOUT="1",
+        )
+    )
+    client, engine = app.test_client(), app.extensions["spapi"].engine
+    with app.extensions["spapi"].sessions() as db:
+        key = create_key(db, "worker")
+    states_before = count(app, OAuthState)
+    held = [engine.connect() for _ in range(engine.pool.size() + engine.pool._max_overflow)]
+    try:
+        started = time.monotonic()
+        page = client.get("/authorize?marketplace=US")
+        assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+        assert "Nothing you already completed was lost" in page.get_data(as_text=True)
+        api = client.get("/api/v1/authorizations", headers={"Authorization": f"Bearer {key.id}.{key.secret}"})
+        assert api.status_code == 503 and api.get_json()["error"]["code"] == "temporarily_unavailable"
+        assert time.monotonic() - started < 10  # each waited its 1 s, not SQLAlchemy's 30
+    finally:
+        for connection in held:
+            connection.close()
+    assert count(app, OAuthState) == states_before  # nothing half-stored
+    assert client.get("/authorize?marketplace=US").status_code == 302  # back at once
+    engine.dispose()
 
 
 def test_a_code_spent_while_the_database_went_down_asks_the_seller_to_start_again(

@@ -83,7 +83,7 @@ def callback_targets(settings: Settings) -> list[CallbackTarget]:
 
 def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bool = False) -> None:
     """Build the services for ``app`` and close the request's DB session at teardown."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_timeout=settings.db_pool_timeout)
     schema.init_app(app, engine, migrate)
     vault = TokenVault(settings.token_encryption_keys)
     client_secrets = ClientSecretStore(engine, vault, settings.lwa_client_id)

@@ -142,6 +142,9 @@ def test_the_lifecycle_settings_land_in_their_fields():
         ("SPAPI_WEBHOOK_SECRET", "a" * 40, "does not look random"),
         ("SPAPI_WEBHOOK_SECRET", "abababababababababababababababab", "does not look random"),
         ("SPAPI_SIMULATOR_OLD_SECRET_SECONDS", "-1", "whole number"),
+        ("SPAPI_DB_POOL_TIMEOUT", "0", "1 to 25"),
+        ("SPAPI_DB_POOL_TIMEOUT", "30", "gunicorn"),
+        ("SPAPI_DB_POOL_TIMEOUT", "ten", "whole number"),
     ],
 )
 def test_a_malformed_lifecycle_setting_is_named(name, value, words):

@@ -50,15 +50,15 @@ from tests.postgres import PostgresServer  # noqa: E402
 WAIT_BOUND = 15.0 + 10.0
 
 
-def kill_failures(killed: dict) -> list[str]:
+def kill_failures(killed: dict, bound: float = WAIT_BOUND) -> list[str]:
     """Why the killed-lease-holder step does not prove anything, or missed its targets."""
     problems = []
     if killed["victim"] is None:
         problems.append("no lease holder was found to kill (the step did not run)")
     if killed["ok"] != killed["callers"]:
         problems.append(f"{killed['callers'] - killed['ok']} waiting callers got no token")
-    if killed["slowest"] > WAIT_BOUND:
-        problems.append(f"the slowest waited {killed['slowest']:.1f} s, over the {WAIT_BOUND:.0f} s bound")
+    if killed["slowest"] > bound:
+        problems.append(f"the slowest waited {killed['slowest']:.1f} s, over the {bound:.0f} s bound")
     return problems
 
 
@@ -235,7 +235,9 @@ def main() -> int:
             print(ratio.row(f"{name} ({db})"))
     failed = [db for db, r in results.items() if r["cold"]["lwa_requests"] != 1]
     for db, r in results.items():
-        for problem in kill_failures(r["killed"]):
+        # A quick run shares the machine with the rest of the suite: it proves the waiters are
+        # released (twice the bound); the 25 s bound itself is judged by a full run.
+        for problem in kill_failures(r["killed"], WAIT_BOUND * (2 if args.quick else 1)):
             print(f"  {db}: lease-holder step FAILED: {problem}")
             failed.append(db)
     slow = [f"{n} ({db})" for db, rows in hot.items() for n, r in rows.items() if r.median < 0.5]

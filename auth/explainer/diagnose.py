@@ -2,6 +2,7 @@
 catalog entries that explain it and findings specific to that input.
 """
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -139,9 +140,8 @@ def closest(text: str, limit: int = 5) -> list[Entry]:
     if not probe:
         return []
     best: dict[str, tuple[float, Entry]] = {}
-    for entry in catalog().entries():
-        for name in (entry.code, entry.id, entry.title, *entry.aliases):
-            candidate = normalize(name)
+    for entry, candidates in _names():
+        for candidate in candidates:
             ratio = fuzz.ratio(probe, candidate) / 100
             # Equal edit ratios (MD1001 is as close to MD9001 as to MD1000) are settled by the
             # shared prefix: people mistype the end of a code more often than its start.
@@ -151,6 +151,15 @@ def closest(text: str, limit: int = 5) -> list[Entry]:
                 best[entry.id] = (score, entry)
     ranked = sorted(best.values(), key=lambda pair: -pair[0])
     return [entry for score, entry in ranked if score >= 0.45][:limit]
+
+
+@functools.cache
+def _names() -> tuple[tuple[Entry, tuple[str, ...]], ...]:
+    # The catalog is fixed once loaded: normalise every name once, not on each unknown paste.
+    return tuple(
+        (entry, tuple(normalize(n) for n in (entry.code, entry.id, entry.title, *entry.aliases)))
+        for entry in catalog().entries()
+    )
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -36,6 +36,7 @@ TRUNCATED_RE = re.compile(r"(.{20,160}?)\s*\(truncated\.\.\.\)", re.S)
 TRUNCATED_MIN = 24
 
 
+@functools.lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A crude English stem: plurals and -ed/-ing endings fold onto the same word."""
     for suffix in ("ing", "ed", "es", "s"):

@@ -116,8 +116,13 @@ def truncated_matches(text: str) -> list[tuple[Entry, float]]:
             tail = tail.rsplit(quote, 1)[-1]
         if len(tail) < TRUNCATED_MIN:
             continue
-        for entry in catalog().entries():
-            texts = (*entry.patterns, *(compact(m) for m in entry.messages))
+        for entry, texts in _openings():
             if any(t.startswith(tail) for t in texts):
                 found.append((entry, 10.0))
     return found
+
+
+@functools.cache
+def _openings() -> tuple[tuple[Entry, tuple[str, ...]], ...]:
+    # Each entry's patterns and compacted messages, worked out once rather than per cut message.
+    return tuple((e, (*e.patterns, *(compact(m) for m in e.messages))) for e in catalog().entries())

@@ -96,7 +96,9 @@ class Catalog:
 
     def for_code(self, code: str) -> tuple[Entry, ...]:
         """Return every entry whose code or alias is ``code`` (case-insensitive)."""
-        return self.by_code.get(normalize(code), ())
+        # Every code-like token of a paste is looked up; the short ones recur across pastes.
+        key = _code_key(code) if len(code) <= CODE_KEY_CACHE_LENGTH else normalize(code)
+        return self.by_code.get(key, ())
 
     def entries(self) -> tuple[Entry, ...]:
         """Return every entry in catalog order."""
@@ -114,13 +116,29 @@ def pattern_score(pattern: str, compact_text: str) -> float:
 
     ``*`` in a pattern stands for any run of characters (an account number, an order ID).
     """
+    if "*" not in pattern:
+        # Most patterns are plain phrases, scanned for on every paste: one substring test.
+        return pattern_weight(pattern) if pattern in compact_text else 0.0
     position = 0
     for part in pattern.split("*"):
         found = compact_text.find(part, position)
         if found < 0:
             return 0.0
         position = found + len(part)
+    return pattern_weight(pattern)
+
+
+def pattern_weight(pattern: str) -> float:
+    """What a matching pattern scores: 10, plus a little for length (the more specific wins)."""
     return 10 + min(len(pattern), 200) / 1000
+
+
+CODE_KEY_CACHE_LENGTH = 100
+
+
+@functools.lru_cache(maxsize=8192)
+def _code_key(code: str) -> str:
+    return normalize(code)
 
 
 def normalize(text: str) -> str:
@@ -198,3 +216,15 @@ def catalog() -> Catalog:
         CATALOG_DIR.glob("*.toml"), key=lambda p: (order.index(p.stem) if p.stem in order else 99, p.stem)
     )
     return build({p.name: tomllib.loads(p.read_text(encoding="utf-8")) for p in paths})
+
+
+@functools.cache
+def weighted_patterns(specific_bonus: float) -> tuple[tuple[str, bool, float, Entry], ...]:
+    """Every pattern, whether it has a ``*``, and its score when it matches (plus
+    ``specific_bonus`` for an entry that is not a catch-all): worked out once, as every paste
+    is scanned for all of them."""
+    weighted = []
+    for pattern, entry in catalog().patterns:
+        score = pattern_weight(pattern) + (0 if entry.generic else specific_bonus)
+        weighted.append((pattern, "*" in pattern, score, entry))
+    return tuple(weighted)

@@ -8,6 +8,7 @@ from auth.explainer.catalog import catalog
 from auth.explainer.catalog import compact
 from auth.explainer.catalog import normalize
 from auth.explainer.catalog import pattern_score
+from auth.explainer.catalog import weighted_patterns
 from auth.explainer.findings import Finding
 from auth.explainer.redirect_findings import consent_codes
 from auth.explainer.systems import likeliest
@@ -106,12 +107,11 @@ def add_pattern_matches(text: str, scores: Scores) -> list[Entry]:
     """Score every entry whose message pattern is in ``text``; return them."""
     flat = compact(text[:50000])
     matched = []
-    for pattern, entry in catalog().patterns:
-        score = pattern_score(pattern, flat)
-        if score:
-            # A specific entry's own message outranks a bare code (11) that several causes
-            # share; a catch-all's message ("Access ... is denied") does not.
-            scores.add(entry, score + (0 if entry.generic else SPECIFIC_MESSAGE_BONUS), by_message=True)
+    # A specific entry's own message outranks a bare code (11) that several causes share; a
+    # catch-all's message ("Access ... is denied") does not.
+    for pattern, wildcard, score, entry in weighted_patterns(SPECIFIC_MESSAGE_BONUS):
+        if pattern_score(pattern, flat) if wildcard else pattern in flat:
+            scores.add(entry, score, by_message=True)
             matched.append(entry)
     return matched
 

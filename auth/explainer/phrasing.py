@@ -33,9 +33,14 @@ TITLE_COVERAGE = 0.8
 PHRASE_BASE = 7.5
 TITLE_BASE = 5
 TRUNCATED_RE = re.compile(r"(.{20,160}?)\s*\(truncated\.\.\.\)", re.S)
+# The longest cut message TRUNCATED_RE reads, and the marker its matches end with.
+TRUNCATED_MAX = 160
+CUT_MARKER = "(truncated...)"
+SPACE_RE = re.compile(r"\s")
 TRUNCATED_MIN = 24
 
 
+@functools.lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A crude English stem: plurals and -ed/-ing endings fold onto the same word."""
     for suffix in ("ing", "ed", "es", "s"):
@@ -109,14 +114,48 @@ def truncated_matches(text: str) -> list[tuple[Entry, float]]:
     found = []
     if "(truncated" not in text:
         return found
-    for match in TRUNCATED_RE.finditer(text[:20000]):
+    for match in _cut_messages(text[:20000]):
         tail = compact(match.group(1)).strip("\"'")
         for quote in ('"', "'", ":"):
             tail = tail.rsplit(quote, 1)[-1]
         if len(tail) < TRUNCATED_MIN:
             continue
-        for entry in catalog().entries():
-            texts = (*entry.patterns, *(compact(m) for m in entry.messages))
+        for entry, texts in _openings():
             if any(t.startswith(tail) for t in texts):
                 found.append((entry, 10.0))
     return found
+
+
+def _cut_messages(text: str):
+    """``TRUNCATED_RE.finditer(text)``, without trying the regex at every position: a match
+    ends with a cut marker and starts at most 160 characters (and the white space before the
+    marker) earlier, so each search starts where the nearest remaining marker allows."""
+    ends, starts = [], []
+    at = text.find(CUT_MARKER)
+    while at >= 0:
+        space = at
+        while space > 0 and SPACE_RE.match(text, space - 1):
+            space -= 1
+        ends.append(at + len(CUT_MARKER))
+        starts.append(max(space - TRUNCATED_MAX, 0))
+        at = text.find(CUT_MARKER, at + 1)
+    # The earliest start of a match that ends at marker i or at any later one.
+    for i in range(len(starts) - 2, -1, -1):
+        starts[i] = min(starts[i], starts[i + 1])
+    position = marker = 0
+    while True:
+        while marker < len(ends) and ends[marker] <= position:
+            marker += 1
+        if marker == len(ends):
+            return
+        match = TRUNCATED_RE.search(text, max(position, starts[marker]))
+        if match is None:
+            return
+        yield match
+        position = match.end()
+
+
+@functools.cache
+def _openings() -> tuple[tuple[Entry, tuple[str, ...]], ...]:
+    # Each entry's patterns and compacted messages, worked out once rather than per cut message.
+    return tuple((e, (*e.patterns, *(compact(m) for m in e.messages))) for e in catalog().entries())

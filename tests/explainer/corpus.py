@@ -2,8 +2,10 @@
 and a held-out set (``tests/data/real_reports_split.toml``), and the scoring of the engine on them.
 
 Run ``python -m tests.explainer.corpus --write-split`` once to write the split; it is committed
-and never rewritten while tuning (a new report lands in the set its thread already belongs to,
-or, for a new thread, is assigned by the same seeded draw over the threads not yet placed).
+and never rewritten while tuning. Reports added later are placed with ``--place-new OLD_CORPUS
+--batch NAME`` (``place_new``): a new report lands in the set its thread already belongs to; a
+new thread is assigned by the same seeded draw, run over the new threads only; nothing placed
+before moves, and the batch's keys are recorded in the split file.
 """
 
 import argparse
@@ -105,12 +107,76 @@ def write_split() -> None:
     SPLIT.write_text("\n".join(lines), encoding="utf-8")
 
 
+PLACEMENT_NOTE = [
+    "# Reports added after the freeze are placed by",
+    "# `python -m tests.explainer.corpus --place-new OLD_CORPUS --batch NAME`: a new report joins the",
+    "# side its thread is already on; threads made only of new reports get the same seeded draw",
+    f"# (random.Random({SEED}), {HELD_OUT_SHARE:.0%} per system) over those threads alone; nothing placed",
+    "# before moves. Each batch below lists the keys it added.",
+]
+
+
+def place_new(items: list[dict], held: set[str], known: set[str]) -> set[str]:
+    """The held-out keys once reports not in ``known`` (the corpus the split was drawn on) are
+    placed: a new report joins the side its thread is already on; threads made only of new
+    reports get the same seeded draw as ``draw_split``, over those threads alone. Nothing
+    already placed moves."""
+    rng = random.Random(SEED)
+    placed = set(held)
+    by_system: dict[str, list[list[dict]]] = defaultdict(list)
+    for group in threads(items):
+        keys = {report_key(r) for r in group}
+        if keys <= known:
+            continue
+        if keys & known:
+            # An old thread: its side was fixed by the frozen draw.
+            if keys & held:
+                placed.update(keys)
+            continue
+        systems = sorted(r["system"] for r in group)
+        by_system[max(set(systems), key=systems.count)].append(group)
+    for system in sorted(by_system):
+        groups = by_system[system]
+        rng.shuffle(groups)
+        target = math.ceil(HELD_OUT_SHARE * sum(len(g) for g in groups))
+        taken = 0
+        for group in groups:
+            if taken >= target:
+                break
+            placed.update(report_key(r) for r in group)
+            taken += len(group)
+    return placed
+
+
+def write_placement(old_corpus: Path, batch: str) -> None:
+    """Place the reports added since ``old_corpus`` and record them as ``batch`` in the split."""
+    known = {report_key(r) for r in tomllib.loads(old_corpus.read_text(encoding="utf-8"))["report"]}
+    items = reports()
+    raw = tomllib.loads(SPLIT.read_text(encoding="utf-8"))
+    held = place_new(items, set(raw["held_out"]), known)
+    batches = {k: v for k, v in raw.items() if k != "held_out"}
+    batches[batch] = sorted(report_key(r) for r in items if report_key(r) not in known)
+    header = [line for line in SPLIT.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    if PLACEMENT_NOTE[0] not in header:
+        header += PLACEMENT_NOTE
+    lines = [*header, "held_out = [", *(f'  "{key}",' for key in sorted(held)), "]"]
+    for name, keys in batches.items():
+        lines += [f"{name} = [", *(f'  "{key}",' for key in keys), "]"]
+    SPLIT.write_text("\n".join([*lines, ""]), encoding="utf-8")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write-split", action="store_true")
-    if parser.parse_args().write_split:
+    parser.add_argument("--place-new", type=Path, metavar="OLD_CORPUS", help="place reports added since it")
+    parser.add_argument("--batch", default="added", help="the name the placed reports are recorded under")
+    args = parser.parse_args()
+    if args.write_split:
         write_split()
         print(f"wrote {SPLIT}")
+    elif args.place_new:
+        write_placement(args.place_new, args.batch)
+        print(f"placed the new reports in {SPLIT}")
 
 
 def score(items: list[dict], diagnose) -> dict[str, dict[str, int]]:

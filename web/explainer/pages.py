@@ -12,10 +12,15 @@ from auth.explainer.diagnose import diagnose
 from web.shared.explaining import app_context
 from web.shared.explaining import as_json
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
 
 def _text_from_request() -> str:
     if request.method == "POST":
-        return request.form.get("text") or request.get_data(as_text=True) or ""
+        # Only a form body can carry a "text" field; parsing any other body as a form (a
+        # pasted report, sent as text/plain) finds nothing and costs /api/explain's time.
+        text = request.form.get("text") if request.mimetype in FORM_TYPES else None
+        return text or request.get_data(as_text=True) or ""
     return request.args.get("q", "")
 
 

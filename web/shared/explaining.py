@@ -3,6 +3,7 @@
 import functools
 from dataclasses import asdict
 
+from flask import current_app
 from flask import request
 from flask import url_for
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,17 +21,25 @@ from auth.vault.models import utcnow
 from auth.vault.observations import latest
 from web.shared.services import services
 
+CONTEXT_KEY = "spapi.explain_context"
+LINKS_KEY = "spapi.explain_links"
+
 
 def app_context() -> Context:
     """What the diagnosis compares inputs against: this app's own configuration."""
     settings = services().settings
-    return Context(
-        application_id=settings.application_id,
-        client_id=settings.lwa_client_id,
-        draft=settings.draft,
-        redirect_uri=settings.redirect_uri,
-        login_uri=settings.login_uri,
-    )
+    # Built once per settings object (both are immutable), not on every /api/explain request.
+    cached = current_app.extensions.get(CONTEXT_KEY)
+    if cached is None or cached[0] is not settings:
+        context = Context(
+            application_id=settings.application_id,
+            client_id=settings.lwa_client_id,
+            draft=settings.draft,
+            redirect_uri=settings.redirect_uri,
+            login_uri=settings.login_uri,
+        )
+        cached = current_app.extensions[CONTEXT_KEY] = (settings, context)
+    return cached[1]
 
 
 def explain_helpers():
@@ -61,7 +70,13 @@ def entry_json(entry: Entry) -> dict:
     """Serialise one entry, with a link to its page when a request is active."""
     data = dict(_entry_fields(entry))
     if request:
-        data["url"] = url_for("explainer.entry", entry_id=entry.id, _external=False)
+        # An entry's link depends only on the app's routes and the mount point: built once
+        # per app, mount point and entry instead of once per entry of every answer.
+        links = current_app.extensions.setdefault(LINKS_KEY, {})
+        key = (request.script_root, entry.id)
+        if key not in links:
+            links[key] = url_for("explainer.entry", entry_id=entry.id, _external=False)
+        data["url"] = links[key]
     return data
 
 

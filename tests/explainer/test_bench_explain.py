@@ -12,13 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def test_quick_mode_runs_every_step_and_prints_the_ratio():
     start = time.monotonic()
     run = subprocess.run(
-        [sys.executable, "bench/explain.py", "--quick"], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "bench/explain.py", "--quick"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     elapsed = time.monotonic() - start
     assert run.returncode == 0, run.stderr[-2000:]
     assert "/api/explain (real reports corpus)" in run.stdout
     assert "corpus reports" in run.stdout
-    assert elapsed < 20, f"quick mode took {elapsed:.1f} s"
+    assert elapsed < 60, f"quick mode took {elapsed:.1f} s"  # beside the rest of the suite
 
 
 def test_quick_mode_fails_when_a_step_cannot_run(tmp_path):

@@ -72,18 +72,7 @@ def draw_split(items: list[dict]) -> set[str]:
     for group in threads(items):
         systems = sorted(r["system"] for r in group)
         by_system[max(set(systems), key=systems.count)].append(group)
-    held_out: set[str] = set()
-    for system in sorted(by_system):
-        groups = by_system[system]
-        rng.shuffle(groups)
-        target = math.ceil(HELD_OUT_SHARE * sum(len(g) for g in groups))
-        taken = 0
-        for group in groups:
-            if taken >= target:
-                break
-            held_out.update(report_key(r) for r in group)
-            taken += len(group)
-    return held_out
+    return _draw(rng, by_system)
 
 
 def load_split() -> set[str]:
@@ -135,17 +124,7 @@ def place_new(items: list[dict], held: set[str], known: set[str]) -> set[str]:
             continue
         systems = sorted(r["system"] for r in group)
         by_system[max(set(systems), key=systems.count)].append(group)
-    for system in sorted(by_system):
-        groups = by_system[system]
-        rng.shuffle(groups)
-        target = math.ceil(HELD_OUT_SHARE * sum(len(g) for g in groups))
-        taken = 0
-        for group in groups:
-            if taken >= target:
-                break
-            placed.update(report_key(r) for r in group)
-            taken += len(group)
-    return placed
+    return placed | _draw(rng, by_system)
 
 
 def write_placement(old_corpus: Path, batch: str) -> None:
@@ -216,3 +195,19 @@ def format_table(tuning: dict, held_out: dict) -> str:
             cells.append(f"{row['n']:>5} {row['top1'] / n:6.0%} {row['top3'] / n:6.0%} {row['false']:>5}")
         lines.append(f"{system:10} {cells[0]}   {cells[1]}")
     return "\n".join(lines)
+
+
+def _draw(rng: random.Random, by_system: dict[str, list[list[dict]]]) -> set[str]:
+    """Whole threads drawn per system, in system order, until a share is held out."""
+    held_out: set[str] = set()
+    for system in sorted(by_system):
+        groups = by_system[system]
+        rng.shuffle(groups)
+        target = math.ceil(HELD_OUT_SHARE * sum(len(g) for g in groups))
+        taken = 0
+        for group in groups:
+            if taken >= target:
+                break
+            held_out.update(report_key(r) for r in group)
+            taken += len(group)
+    return held_out

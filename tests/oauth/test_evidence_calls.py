@@ -4,8 +4,10 @@ three answers apart, and every check it skips says why."""
 
 import hashlib
 import time
+from urllib.parse import urlsplit
 
 import pytest
+from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from auth.clients import sellers
@@ -63,6 +65,7 @@ def test_the_sellers_api_answer_becomes_a_stable_account_fingerprint(app, two_st
 
 
 def test_a_vendor_token_is_not_asked_about(app, spapi_stub):
+    spapi_stub.clear()  # the stand-in serves the whole session: forget what others asked
     evidence = collect(app, verify=True, account_type="vendor")
     assert evidence.as_dict() == {
         "account_fingerprint": None,
@@ -109,7 +112,22 @@ def test_without_a_marketplace_the_seller_id_check_is_skipped_and_says_why(app, 
     assert [r.path for r, _ in spapi_stub.log] == [PARTICIPATIONS_PATH]
 
 
-def test_a_spent_time_budget_skips_the_seller_id_check(app, spapi_stub, monkeypatch):
+@pytest.fixture
+def own_stub():
+    """A stand-in of its own: no slow answer left over from another test can delay it."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+def collect_from(server, verify=True):
+    region = catalog().regions["NA"]
+    where = EvidenceCollector(lambda url: server.url_for(urlsplit(url).path), verify_seller_id=verify)
+    return where.collect(region, ACCESS_TOKEN, "seller", SELLING_PARTNER_ID)
+
+
+def test_a_spent_time_budget_skips_the_seller_id_check(own_stub, monkeypatch):
     monkeypatch.setattr(sellers, "EVIDENCE_BUDGET", 1.0)
 
     def slow(_request):
@@ -118,22 +136,20 @@ def test_a_spent_time_budget_skips_the_seller_id_check(app, spapi_stub, monkeypa
             '{"payload": [{"marketplace": {"id": "ATVPDKIKX0DER"}}]}', content_type="application/json"
         )
 
-    spapi_stub.clear()
-    spapi_stub.expect_request(PARTICIPATIONS_PATH).respond_with_handler(slow)
-    evidence = collect(app, verify=True)
+    own_stub.expect_request(PARTICIPATIONS_PATH).respond_with_handler(slow)
+    evidence = collect_from(own_stub)
     assert evidence.marketplace_ids == ["ATVPDKIKX0DER"] and evidence.seller_id_check == "failed"
     assert evidence.notes == ["seller-ID check skipped: the evidence time budget was spent"]
-    assert [r.path for r, _ in spapi_stub.log] == [PARTICIPATIONS_PATH]
+    assert [r.path for r, _ in own_stub.log] == [PARTICIPATIONS_PATH]
 
 
-def test_with_time_left_the_search_is_made(app, spapi_stub, monkeypatch):
+def test_with_time_left_the_search_is_made(own_stub, monkeypatch):
     monkeypatch.setattr(sellers, "EVIDENCE_BUDGET", 3.0)
-    spapi_stub.clear()
-    spapi_stub.expect_request(PARTICIPATIONS_PATH).respond_with_json(
+    own_stub.expect_request(PARTICIPATIONS_PATH).respond_with_json(
         {"payload": [{"marketplace": {"id": "ATVPDKIKX0DER"}}]}
     )
-    spapi_stub.expect_request(LISTINGS_PATH).respond_with_json({"numberOfResults": 0})
-    assert collect(app, verify=True).seller_id_check == "verified"
+    own_stub.expect_request(LISTINGS_PATH).respond_with_json({"numberOfResults": 0})
+    assert collect_from(own_stub).seller_id_check == "verified"
 
 
 @pytest.mark.parametrize(

@@ -137,3 +137,24 @@ def test_operations_and_partners_are_checked_together(app):
     assert allows(limited, "connect", "A1MINE") and allows(limited, "access_tokens", "A1MINE")
     assert not allows(limited, "connect", "A2NOTMINE") and allows(limited, "connect")
     assert not allows(limited, "grantless", "A1MINE")
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {"client_id": "spak_" + "0" * 40},
+        {"client_secret": "s" * 201},
+    ],
+)
+def test_missing_or_absurd_credentials_are_an_unknown_key(app, client, lwa, credentials):
+    key = new_key(app)
+    form = {"grant_type": "client_credentials", "scope": NOTIFICATIONS, "client_id": key.id}
+    form["client_secret"] = key.secret
+    form.update(credentials)
+    answer = client.post("/api/lwa/o2/token", data={k: v for k, v in form.items() if v is not None})
+    assert answer.status_code == 401
+    assert answer.get_json() == {
+        "error": "invalid_client",
+        "error_description": "Client authentication failed (unknown key)",
+    }
+    assert lwa.log == []

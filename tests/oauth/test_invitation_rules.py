@@ -116,9 +116,11 @@ def test_one_authorization_uses_it_and_then_it_is_used(db):
 
 def test_invitations_are_listed_newest_first(db):
     now = utcnow()
-    older = create_invitation(db, label="Older", now=now - timedelta(minutes=5)).invitation.id
     first = create_invitation(db, label="Same time, first", now=now).invitation.id
     second = create_invitation(db, label="Same time, second", now=now).invitation.id
+    older = create_invitation(
+        db, label="Made last, dated earlier", now=now - timedelta(minutes=5)
+    ).invitation.id
     assert [i.id for i in list_invitations(db)] == [second, first, older]
 
 

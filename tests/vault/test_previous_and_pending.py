@@ -11,10 +11,12 @@ from sqlalchemy import update
 from auth.vault.audit import detail_of
 from auth.vault.audit import events_for
 from auth.vault.crypto import fingerprint
+from auth.vault.deletion import delete_authorization
 from auth.vault.models import Authorization
 from auth.vault.models import PreviousAuthorization
 from auth.vault.models import utcnow
 from auth.vault.outbox import list_events
+from auth.vault.pending import restore
 from auth.vault.previous import VaultPolicy
 from auth.vault.previous import list_previous
 from auth.vault.previous import purge_expired
@@ -251,6 +253,9 @@ def test_a_rejection_deletes_the_pending_token_and_says_so(app, runner):
     assert [(r["fingerprint"], r["status"]) for r in cli_json(runner, "authorizations")] == [
         (fingerprint(FIRST), "active")
     ]
+    with app.extensions["spapi"].sessions() as db:
+        [event] = [e for e in events_for(db, PARTNER) if e.action == "rejected"]
+        assert (event.actor, event.region) == ("admin:cli", "NA")
     [note] = audited(app, "rejected")
     assert note == {
         "pending": f"p{pending_id}",
@@ -264,3 +269,29 @@ def test_a_rejection_deletes_the_pending_token_and_says_so(app, runner):
     assert (data["pending"], data["token_fingerprint"]) == (f"p{pending_id}", fingerprint(SECOND))
     assert cli(runner, "reject", f"p{pending_id}").exit_code == 1
     assert cli_json(runner, "authorizations", "--previous") == []
+
+
+def test_a_deleted_authorization_can_be_brought_back_from_its_previous_version(app, runner):
+    store(app, FIRST)
+    active_id = store(app, SECOND)
+    [kept] = cli_json(runner, "authorizations", "--previous")
+    with app.extensions["spapi"].sessions() as db:
+        delete_authorization(db, db.get(Authorization, active_id), "admin:cli")
+        db.commit()
+    assert cli_json(runner, "authorizations") == []
+    restored = cli_json(runner, "authorizations", "restore", kept["id"])
+    assert (restored["selling_partner_id"], restored["region"]) == (PARTNER, "NA")
+    [active] = cli_json(runner, "authorizations")
+    assert (active["fingerprint"], active["region"]) == (fingerprint(FIRST), "NA")
+
+
+def test_a_restore_keeps_the_token_it_displaces_for_the_policys_days(app):
+    store(app, FIRST)
+    store(app, SECOND)
+    with app.extensions["spapi"].sessions() as db:
+        [kept] = list_previous(db)
+        restore(db, kept.id, "admin:cli", VaultPolicy(previous_version_days=3))
+        db.commit()
+        [displaced] = list_previous(db)
+    assert displaced.fingerprint == fingerprint(SECOND)
+    assert displaced.expires_at - displaced.replaced_at == timedelta(days=3)

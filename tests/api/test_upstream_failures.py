@@ -5,6 +5,7 @@ each outcome is in the key's audit trail."""
 import time
 
 import pytest
+from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from tests.api.test_restricted_data_tokens import uses
@@ -41,19 +42,25 @@ def test_a_failing_lwa_is_a_502_that_names_it(app, client, httpserver, answer, k
     assert uses(app, key) == [("token:access_tokens", f"lwa_{kind}", SELLING_PARTNER_ID, "NA")]
 
 
-def test_an_lwa_that_does_not_answer_in_time_is_a_504(app, client, httpserver):
+def test_an_lwa_that_does_not_answer_in_time_is_a_504(app, client):
     def late(_request):
         time.sleep(1.0)
         return Response("{}", content_type="application/json")
 
-    httpserver.expect_request("/auth/o2/token").respond_with_handler(late)
-    app.extensions["spapi"].lwa.timeout = (1, 0.3)  # a short read timeout, so the test is quick
-    key = new_key(app)
-    status, error = access_token(client, key)
-    assert status == 504
-    assert (error["code"], error["message"]) == ("server_error", "LWA failed: timeout")
-    assert uses(app, key) == [("token:access_tokens", "lwa_timeout", SELLING_PARTNER_ID, "NA")]
-    time.sleep(1.5)  # the late answer finishes here, never in the next test's stand-in
+    # A stand-in of its own, so the late answer never reaches another test's stand-in.
+    own = HTTPServer(host="127.0.0.1", port=0)
+    own.start()
+    try:
+        own.expect_request("/auth/o2/token").respond_with_handler(late)
+        lwa = app.extensions["spapi"].lwa
+        lwa.token_url, lwa.timeout = own.url_for("/auth/o2/token"), (1, 0.3)  # a quick read timeout
+        key = new_key(app)
+        status, error = access_token(client, key)
+        assert status == 504
+        assert (error["code"], error["message"]) == ("server_error", "LWA failed: timeout")
+        assert uses(app, key) == [("token:access_tokens", "lwa_timeout", SELLING_PARTNER_ID, "NA")]
+    finally:
+        own.stop()
 
 
 def test_a_refused_grant_revokes_the_authorization_for_every_later_request(app, client, httpserver, runner):

@@ -126,3 +126,29 @@ def test_invitations_are_listed_newest_first(db):
 
 def test_the_link_is_the_public_url_and_the_token():
     assert invitation_url("https://spapi.example.com", "tok") == "https://spapi.example.com/invite/tok"
+
+
+def test_opening_or_using_one_invitation_leaves_the_others_alone(db):
+    first = create_invitation(db, label="First")
+    second = create_invitation(db, label="Second")
+    open_invitation(db, first.token, BROWSER)
+    assert open_invitation(db, second.token, OTHER_BROWSER).label == "Second"  # not bound to BROWSER
+    third = create_invitation(db, label="Third")
+    assert claim_invitation(db, first.invitation.id, "A1FIRST") is True
+    for other in (second, third):
+        row = db.get(Invitation, other.invitation.id)
+        db.refresh(row)
+        assert row.completed_at is None and row.selling_partner_id is None
+    assert open_invitation(db, third.token, BROWSER).label == "Third"
+
+
+def test_the_link_carries_256_random_bits(db):
+    tokens = {create_invitation(db, label=f"n{n}").token for n in range(3)}
+    assert len(tokens) == 3 and all(len(token) == 43 for token in tokens)  # 32 bytes, URL-safe
+
+
+@pytest.mark.parametrize(("lifetime", "days"), [(timedelta(hours=1), 0.042), (timedelta(days=1000), 1000.0)])
+def test_a_lifetime_is_audited_in_days_to_three_places(db, lifetime, days):
+    create_invitation(db, label="Timed", lifetime=lifetime)
+    [event] = [e for e in events_for(db) if e.action == "invitation_created"]
+    assert detail_of(event)["days"] == days

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from auth.oauth.invitations import create_invitation
 from auth.vault.audit import detail_of
 from auth.vault.audit import events_for
 from auth.vault.crypto import fingerprint
@@ -16,6 +17,7 @@ from auth.vault.models import Authorization
 from auth.vault.models import PreviousAuthorization
 from auth.vault.models import utcnow
 from auth.vault.outbox import list_events
+from auth.vault.pending import approve
 from auth.vault.pending import restore
 from auth.vault.previous import VaultPolicy
 from auth.vault.previous import list_previous
@@ -238,6 +240,8 @@ def test_an_approval_makes_the_pending_token_active_with_what_it_came_with(app, 
     assert active["authorized_at"] == received_at.isoformat()
     row = authorization_row(app, approved["id"])
     assert row.workflow == "appstore" and json.loads(row.evidence) == {"account_fingerprint": "acct:pending"}
+    # The pending token itself is what the partner's authorization now opens to.
+    assert app.extensions["spapi"].vault.open(row.refresh_token_encrypted, PARTNER, "NA") == SECOND
     [replaced] = audited(app, "replaced")
     assert replaced["reason"] == f"approved p{pending_id}" and replaced["token_before"] == fingerprint(FIRST)
     [kept] = cli_json(runner, "authorizations", "--previous")
@@ -295,3 +299,26 @@ def test_a_restore_keeps_the_token_it_displaces_for_the_policys_days(app):
         [displaced] = list_previous(db)
     assert displaced.fingerprint == fingerprint(SECOND)
     assert displaced.expires_at - displaced.replaced_at == timedelta(days=3)
+
+
+def test_an_approval_keeps_the_invitation_and_the_policys_retention(app):
+    services = app.extensions["spapi"]
+    stored_authorization(app, PARTNER, refresh_token=FIRST)
+    with services.sessions() as db:
+        invitation = create_invitation(db, label="Invited Store").invitation.id
+    pending_id, _ = pend(app, SECOND, invitation_id=invitation, customer_label="Invited Store")
+    with services.sessions() as db:
+        row = approve(db, pending_id, "admin:cli", VaultPolicy(previous_version_days=1))
+        db.commit()
+        assert (row.invitation_id, row.customer_label) == (invitation, "Invited Store")
+        [kept] = list_previous(db)
+    assert kept.fingerprint == fingerprint(FIRST)
+    assert kept.expires_at - kept.replaced_at == timedelta(days=1)  # one day still keeps it
+
+
+@pytest.mark.parametrize(("command", "letter"), [("restore", "v"), ("approve", "p")])
+def test_a_long_id_is_quoted_only_in_part(app, runner, command, letter):
+    text = letter + "x" * 60
+    args = ("authorizations", "restore", text) if command == "restore" else (command, text)
+    output = cli(runner, *args).output
+    assert repr(text[:40]) in output and repr(text[:41]) not in output

@@ -91,6 +91,9 @@ def test_a_displaced_token_is_kept_and_a_restore_brings_all_of_it_back(app, runn
     assert kept["authorized_at"] == original.authorized_at.isoformat()
     replaced = utcnow().fromisoformat(kept["replaced_at"])
     assert utcnow().fromisoformat(kept["expires_at"]) - replaced == timedelta(days=30)
+    with app.extensions["spapi"].sessions() as db:
+        [kept_event] = [e for e in events_for(db, PARTNER) if e.action == "previous_kept"]
+        assert kept_event.region == "NA"
     [note] = audited(app, "previous_kept")
     assert note == {
         "previous": kept["id"],

@@ -22,7 +22,6 @@ from auth.vault.pending import restore
 from auth.vault.previous import VaultPolicy
 from auth.vault.previous import list_previous
 from auth.vault.previous import purge_expired
-from auth.vault.store import save_authorization
 from auth.vault.store import save_pending
 from tests.factories import authorization_row
 from tests.factories import stored_authorization
@@ -43,22 +42,8 @@ def cli_json(runner, *args):
 
 
 def store(app, token, partner=PARTNER, policy=None, reason="stored", **fields):
-    services = app.extensions["spapi"]
-    with services.sessions() as db:
-        row = save_authorization(
-            db,
-            services.vault,
-            selling_partner_id=partner,
-            region="NA",
-            account_type=fields.pop("account_type", "seller"),
-            workflow=fields.pop("workflow", "website"),
-            refresh_token=token,
-            reason=reason,
-            policy=policy or services.vault_policy,
-            **fields,
-        )
-        db.commit()
-        return row.id
+    policy = policy or app.extensions["spapi"].vault_policy
+    return stored_authorization(app, partner, refresh_token=token, reason=reason, policy=policy, **fields)
 
 
 def audited(app, action, partner=PARTNER):

@@ -4,8 +4,8 @@ Each use is counted against its key's per-minute window and becomes one audit ev
 process serves one request at a time, every use is written before the answer leaves (so a
 revocation, a limit, the audit trail and "last used" are exact). When it serves several at
 once, uses are written in groups, a group commit: at most ``FLUSH_EVERY`` uses or
-``FLUSH_AFTER`` seconds late, one transaction per group. The fleet-wide count is read back at
-each write, so every process limits against every other's uses, up to one group behind.
+``FLUSH_AFTER`` seconds late, one transaction per group. Admitting a request does not depend on
+these writes: the per-key rate is held fleet-wide by ``auth.tokens.allowance``.
 """
 
 import json
@@ -50,20 +50,13 @@ class Use:
 
 
 class UsageBook:
-    """The process's uses not yet written, and the fleet's counts as last read."""
+    """The process's uses not yet written."""
 
     def __init__(self, clock=time.monotonic):
         self.clock = clock
         self._lock = threading.Lock()
         self._pending: list[Use] = []
-        self._pending_counts: dict[tuple[str, int], int] = {}
-        self._counted: dict[tuple[str, int], int] = {}  # fleet-wide, as of the last write
         self._oldest: float | None = None
-
-    def used(self, key_id: str, window: int) -> int:
-        """Uses of ``key_id`` in ``window``: the fleet's as last read plus this process's since."""
-        with self._lock:
-            return self._counted.get((key_id, window), 0) + self._pending_counts.get((key_id, window), 0)
 
     def add(self, use: Use) -> None:
         """Note one use (written at the next flush)."""
@@ -71,8 +64,6 @@ class UsageBook:
             if not self._pending:
                 self._oldest = self.clock()
             self._pending.append(use)
-            window_key = (use.key_id, use.window)
-            self._pending_counts[window_key] = self._pending_counts.get(window_key, 0) + 1
 
     def due(self, busy: bool) -> bool:
         """True when the pending uses should be written now."""
@@ -89,7 +80,6 @@ class UsageBook:
         """Write the pending uses in one transaction: window counts, audit events, last use."""
         with self._lock:
             uses, self._pending, self._oldest = self._pending, [], None
-            pending_counts, self._pending_counts = self._pending_counts, {}
         if not uses:
             return
         try:
@@ -102,9 +92,8 @@ class UsageBook:
                 counts[(use.key_id, use.window)] = counts.get((use.key_id, use.window), 0) + 1
             # Rows are always locked in one order (key, then window), so two processes writing
             # their groups at a minute's turn never wait for each other in a circle.
-            fleet = {
-                window_key: _add_to_window(db, *window_key, n) for window_key, n in sorted(counts.items())
-            }
+            for window_key, n in sorted(counts.items()):
+                _add_to_window(db, *window_key, n)
             db.execute(insert(AuditEvent), [_event(use) for use in uses])
             last: dict[str, datetime] = {}
             for use in uses:
@@ -116,25 +105,12 @@ class UsageBook:
             db.rollback()
             with self._lock:  # nothing is lost: the uses wait for the next flush
                 self._pending = uses + self._pending
-                for window_key, n in pending_counts.items():
-                    self._pending_counts[window_key] = self._pending_counts.get(window_key, 0) + n
             raise
-        with self._lock:
-            self._counted.update(fleet)
-            current = max(window for _, window in fleet) if fleet else None
-            if current is not None:
-                self._counted = {k: v for k, v in self._counted.items() if k[1] >= current - 1}
 
 
-def _add_to_window(db: Session, key_id: str, window: int, n: int) -> int:
-    counted = db.execute(
-        update(ApiKeyWindow)
-        .where(ApiKeyWindow.key_id == key_id, ApiKeyWindow.window == window)
-        .values(count=ApiKeyWindow.count + n)
-        .returning(ApiKeyWindow.count)
-    ).scalar()
-    if counted is not None:
-        return counted
+def _add_to_window(db: Session, key_id: str, window: int, n: int) -> None:
+    if _count_into(db, key_id, window, n):
+        return
     try:
         with db.begin_nested():
             db.execute(insert(ApiKeyWindow).values(key_id=key_id, window=window, count=n))
@@ -145,14 +121,21 @@ def _add_to_window(db: Session, key_id: str, window: int, n: int) -> int:
                 ApiKeyWindow.key_id == key_id, ApiKeyWindow.window < window - STALE_WINDOWS
             )
         )
-        return n
     except IntegrityError:  # another process opened the window first
-        return db.execute(
+        _count_into(db, key_id, window, n)
+
+
+def _count_into(db: Session, key_id: str, window: int, n: int) -> bool:
+    """Add ``n`` to the window's count; False when the window has no row yet."""
+    return (
+        db.execute(
             update(ApiKeyWindow)
             .where(ApiKeyWindow.key_id == key_id, ApiKeyWindow.window == window)
             .values(count=ApiKeyWindow.count + n)
-            .returning(ApiKeyWindow.count)
-        ).scalar_one()
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
 
 
 def _event(use: Use) -> dict:

@@ -35,10 +35,6 @@ class UseWriter:
         """Count one use (fleet-wide once written)."""
         self.book.add(use)
 
-    def used(self, key_id: str, window: int) -> int:
-        """The key's uses in ``window``: the fleet's written count plus this process's pending."""
-        return self.book.used(key_id, window)
-
     def after_request(self, db: Session, busy: bool) -> None:
         """Write now when due (always when idle), else make sure the background thread runs."""
         if self.book.due(busy):

@@ -21,25 +21,12 @@ from auth.vault.models import utcnow
 from auth.vault.observations import latest
 from web.shared.services import services
 
-CONTEXT_KEY = "spapi.explain_context"
 LINKS_KEY = "spapi.explain_links"
 
 
 def app_context() -> Context:
     """What the diagnosis compares inputs against: this app's own configuration."""
-    settings = services().settings
-    # Built once per settings object (both are immutable), not on every /api/explain request.
-    cached = current_app.extensions.get(CONTEXT_KEY)
-    if cached is None or cached[0] is not settings:
-        context = Context(
-            application_id=settings.application_id,
-            client_id=settings.lwa_client_id,
-            draft=settings.draft,
-            redirect_uri=settings.redirect_uri,
-            login_uri=settings.login_uri,
-        )
-        cached = current_app.extensions[CONTEXT_KEY] = (settings, context)
-    return cached[1]
+    return services().explain_context
 
 
 def explain_helpers():

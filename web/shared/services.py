@@ -3,6 +3,7 @@ token service, limiter, sessions, the simulator), reached one way: ``services()`
 per-request database session."""
 
 from dataclasses import dataclass
+from dataclasses import field
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -19,6 +20,7 @@ from auth.clients.sts import RoleSession
 from auth.clients.token_cache import AccessTokenCache
 from auth.config.marketplaces import catalog
 from auth.config.settings import Settings
+from auth.explainer.findings import Context
 from auth.oauth.evidence import EvidenceCollector
 from auth.oauth.redirects import CallbackAllowList
 from auth.oauth.redirects import CallbackTarget
@@ -70,6 +72,8 @@ class Services:
     # The simulated Amazon (SPAPI_SIMULATOR=1 only); what it issues lives in the database.
     simulator: SimulatedAmazon | None = None
     vault_policy: VaultPolicy = DEFAULT_POLICY
+    # What the explainer compares a paste against: this app's own configuration.
+    explain_context: Context = field(default_factory=Context)
 
 
 def callback_targets(settings: Settings) -> list[CallbackTarget]:
@@ -127,6 +131,13 @@ def init_app(app: Flask, settings: Settings, values: dict[str, str], migrate: bo
         else None,
         simulator=_simulated_amazon(settings, engine, values) if settings.simulator else None,
         vault_policy=VaultPolicy(settings.previous_version_days, settings.max_pending),
+        explain_context=Context(
+            application_id=settings.application_id,
+            client_id=settings.lwa_client_id,
+            draft=settings.draft,
+            redirect_uri=settings.redirect_uri,
+            login_uri=settings.login_uri,
+        ),
     )
     app.teardown_appcontext(close_db)
 
